@@ -1,0 +1,423 @@
+/**
+ * Folding: reads tokens and collapses what does not change the shape of the
+ * statement (`1+1` → `1`, `"a" "b"` → `"a"`, unary operators, `UNION ALL`,
+ * `IN (`, ...), keeping up to five tokens: the fingerprint. The rules and
+ * their order are libinjection's `libinjection_sqli_fold`.
+ */
+import { lookupPhrase } from './sqli-keywords.ts';
+import type { SqliToken } from './sqli-token.ts';
+import { SqliState, tokenize } from './sqli-tokenizer.ts';
+import {
+  MAX_TOKENS, T_BACKSLASH, T_BAREWORD, T_COLLATE, T_COMMA, T_COMMENT, T_DOT, T_EVIL, T_EXPRESSION,
+  T_FUNCTION, T_GROUP, T_KEYWORD, T_LEFTBRACE, T_LEFTPARENS, T_LOGIC_OPERATOR, T_NUMBER, T_OPERATOR,
+  T_RIGHTBRACE, T_RIGHTPARENS, T_SEMICOLON, T_SQLTYPE, T_STRING, T_TSQL, T_UNION, T_VARIABLE,
+} from './sqli-types.ts';
+
+/** `+ - ! ~ !! NOT` */
+export function isUnaryOp(t: SqliToken): boolean {
+  if (t.type !== T_OPERATOR) return false;
+  const c = t.at(0);
+  switch (t.len) {
+    case 1:
+      return c === 0x2b || c === 0x2d || c === 0x21 || c === 0x7e;
+    case 2:
+      return c === 0x21 && t.at(1) === 0x21;
+    case 3:
+      return t.is('NOT');
+    default:
+      return false;
+  }
+}
+
+/** `* / - + %` */
+function isArithmeticOp(t: SqliToken): boolean {
+  if (t.type !== T_OPERATOR || t.len !== 1) return false;
+  const c = t.at(0);
+  return c === 0x2a || c === 0x2f || c === 0x2d || c === 0x2b || c === 0x25;
+}
+
+function isWordish(type: number): boolean {
+  return (
+    type === T_KEYWORD ||
+    type === T_BAREWORD ||
+    type === T_OPERATOR ||
+    type === T_UNION ||
+    type === T_FUNCTION ||
+    type === T_EXPRESSION ||
+    type === T_TSQL ||
+    type === T_SQLTYPE
+  );
+}
+
+/** Merges two words that form a known phrase (`UNION` `ALL`) into `a`. */
+function mergeWords(a: SqliToken, b: SqliToken): boolean {
+  if (!isWordish(a.type)) return false;
+  if (!isWordish(b.type) && b.type !== T_LOGIC_OPERATOR) return false;
+  const len = a.len + b.len + 1;
+  if (len >= 32) return false;
+  const type = lookupPhrase(a.src, a.off, a.len, b.src, b.off, b.len);
+  if (type === 0) return false;
+  const phrase = a.src.slice(a.off, a.off + a.len) + ' ' + b.src.slice(b.off, b.off + b.len);
+  a.type = type;
+  a.len = len;
+  a.src = phrase;
+  a.off = 0;
+  return true;
+}
+
+/** T-SQL or MySQL functions that are also common column names: a function only before `(`. */
+const FUNCTION_LIKE_WORDS = [
+  'USER_ID',
+  'USER_NAME',
+  'DATABASE',
+  'PASSWORD',
+  'USER',
+  'CURRENT_USER',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+];
+
+function isFunctionLikeWord(t: SqliToken): boolean {
+  for (const w of FUNCTION_LIKE_WORDS) if (t.is(w)) return true;
+  return false;
+}
+
+/** True when the value (up to its first NUL, as a C string) contains `_`. */
+function hasUnderscore(t: SqliToken): boolean {
+  for (let i = 0; i < t.len; i++) {
+    const c = t.at(i);
+    if (c === 0) return false;
+    if (c === 0x5f) return true;
+  }
+  return false;
+}
+
+/** The 5-token shapes after which folding restarts from the last token(s). */
+function isRestartShape(tv: SqliToken[]): boolean {
+  const t0 = (tv[0] as SqliToken).type;
+  const t1 = (tv[1] as SqliToken).type;
+  const t2 = (tv[2] as SqliToken).type;
+  const t3 = (tv[3] as SqliToken).type;
+  const t4 = (tv[4] as SqliToken).type;
+  return (
+    (t0 === T_NUMBER &&
+      (t1 === T_OPERATOR || t1 === T_COMMA) &&
+      t2 === T_LEFTPARENS &&
+      t3 === T_NUMBER &&
+      t4 === T_RIGHTPARENS) ||
+    (t0 === T_BAREWORD &&
+      t1 === T_OPERATOR &&
+      t2 === T_LEFTPARENS &&
+      (t3 === T_BAREWORD || t3 === T_NUMBER) &&
+      t4 === T_RIGHTPARENS) ||
+    (t0 === T_NUMBER && t1 === T_RIGHTPARENS && t2 === T_COMMA && t3 === T_LEFTPARENS && t4 === T_NUMBER) ||
+    (t0 === T_BAREWORD && t1 === T_RIGHTPARENS && t2 === T_OPERATOR && t3 === T_LEFTPARENS && t4 === T_BAREWORD)
+  );
+}
+
+/**
+ * Tokenizes and folds the input of `st` (already reset with its flags).
+ * Returns the number of tokens left in `st.tokens` (at most 5).
+ */
+export function fold(st: SqliState): number {
+  const tv = st.tokens;
+  let lastCommentSet = false;
+  const lastComment = tv[7] as SqliToken; // slot 7 is never a folding slot
+  let pos = 0;
+  let left = 0;
+  let more = true;
+
+  // Skip leading comments, '(', SQL types and unary operators.
+  st.cur = tv[0] as SqliToken;
+  while (more) {
+    more = tokenize(st);
+    const t = st.cur;
+    if (!(t.type === T_COMMENT || t.type === T_LEFTPARENS || t.type === T_SQLTYPE || isUnaryOp(t))) break;
+  }
+  if (!more) return 0;
+  pos += 1;
+
+  for (;;) {
+    st.work += 1;
+    if (pos >= MAX_TOKENS && isRestartShape(tv)) {
+      if (pos > MAX_TOKENS) {
+        (tv[1] as SqliToken).copyFrom(tv[MAX_TOKENS] as SqliToken);
+        pos = 2;
+      } else {
+        pos = 1;
+      }
+      left = 0;
+    }
+
+    if (!more || left >= MAX_TOKENS) {
+      left = pos;
+      break;
+    }
+
+    // Get up to two tokens.
+    while (more && pos <= MAX_TOKENS && pos - left < 2) {
+      st.cur = tv[pos] as SqliToken;
+      more = tokenize(st);
+      if (more) {
+        if (st.cur.type === T_COMMENT) {
+          lastComment.copyFrom(st.cur);
+          lastCommentSet = true;
+        } else {
+          lastCommentSet = false;
+          pos += 1;
+        }
+      }
+    }
+    if (pos - left < 2) {
+      left = pos;
+      continue;
+    }
+
+    const a = tv[left] as SqliToken;
+    const b = tv[left + 1] as SqliToken;
+
+    if (a.type === T_STRING && b.type === T_STRING) {
+      // "foo" "bar" is one string.
+      pos -= 1;
+      st.statsFolds += 1;
+      continue;
+    } else if (a.type === T_SEMICOLON && b.type === T_SEMICOLON) {
+      pos -= 1;
+      st.statsFolds += 1;
+      continue;
+    } else if (
+      (a.type === T_OPERATOR || a.type === T_LOGIC_OPERATOR) &&
+      (isUnaryOp(b) || b.type === T_SQLTYPE)
+    ) {
+      pos -= 1;
+      st.statsFolds += 1;
+      left = 0;
+      continue;
+    } else if (a.type === T_LEFTPARENS && isUnaryOp(b)) {
+      pos -= 1;
+      st.statsFolds += 1;
+      if (left > 0) left -= 1;
+      continue;
+    } else if (mergeWords(a, b)) {
+      pos -= 1;
+      st.statsFolds += 1;
+      if (left > 0) left -= 1;
+      continue;
+    } else if (
+      a.type === T_SEMICOLON &&
+      b.type === T_FUNCTION &&
+      (b.at(0) === 0x49 || b.at(0) === 0x69) &&
+      (b.at(1) === 0x46 || b.at(1) === 0x66)
+    ) {
+      // T-SQL: `; IF ...` is control flow, not the IF() function.
+      b.type = T_TSQL;
+      continue;
+    } else if ((a.type === T_BAREWORD || a.type === T_VARIABLE) && b.type === T_LEFTPARENS && isFunctionLikeWord(a)) {
+      a.type = T_FUNCTION;
+      continue;
+    } else if (a.type === T_KEYWORD && (a.is('IN') || a.is('NOT IN'))) {
+      // `IN (` is an operator; otherwise (`IN BOOLEAN MODE`) a plain word.
+      a.type = b.type === T_LEFTPARENS ? T_OPERATOR : T_BAREWORD;
+      continue;
+    } else if (a.type === T_OPERATOR && (a.is('LIKE') || a.is('NOT LIKE'))) {
+      if (b.type === T_LEFTPARENS) a.type = T_FUNCTION; // LIKE(...)
+    } else if (
+      a.type === T_SQLTYPE &&
+      (b.type === T_BAREWORD ||
+        b.type === T_NUMBER ||
+        b.type === T_SQLTYPE ||
+        b.type === T_LEFTPARENS ||
+        b.type === T_FUNCTION ||
+        b.type === T_VARIABLE ||
+        b.type === T_STRING)
+    ) {
+      a.copyFrom(b);
+      pos -= 1;
+      st.statsFolds += 1;
+      left = 0;
+      continue;
+    } else if (a.type === T_COLLATE && b.type === T_BAREWORD) {
+      // Collation names are too many to list: one with `_` is taken as a type.
+      if (hasUnderscore(b)) {
+        b.type = T_SQLTYPE;
+        left = 0;
+      }
+    } else if (a.type === T_BACKSLASH) {
+      if (isArithmeticOp(b)) {
+        // T-SQL parses `\%1` as `0 % 1`.
+        a.type = T_NUMBER;
+      } else {
+        // ... and `\1` as `1`.
+        a.copyFrom(b);
+        pos -= 1;
+        st.statsFolds += 1;
+      }
+      left = 0;
+      continue;
+    } else if (a.type === T_LEFTPARENS && b.type === T_LEFTPARENS) {
+      pos -= 1;
+      left = 0;
+      st.statsFolds += 1;
+      continue;
+    } else if (a.type === T_RIGHTPARENS && b.type === T_RIGHTPARENS) {
+      pos -= 1;
+      left = 0;
+      st.statsFolds += 1;
+      continue;
+    } else if (a.type === T_LEFTBRACE && b.type === T_BAREWORD) {
+      // MySQL `{ ``.``.id }` is too odd to fold: evil. ODBC `{foo expr}` → expr.
+      if (b.len === 0) {
+        b.type = T_EVIL;
+        return left + 2;
+      }
+      left = 0;
+      pos -= 2;
+      st.statsFolds += 2;
+      continue;
+    } else if (b.type === T_RIGHTBRACE) {
+      pos -= 1;
+      left = 0;
+      st.statsFolds += 1;
+      continue;
+    }
+
+    // No two-token fold: get a third token.
+    while (more && pos <= MAX_TOKENS && pos - left < 3) {
+      st.cur = tv[pos] as SqliToken;
+      more = tokenize(st);
+      if (more) {
+        if (st.cur.type === T_COMMENT) {
+          lastComment.copyFrom(st.cur);
+          lastCommentSet = true;
+        } else {
+          lastCommentSet = false;
+          pos += 1;
+        }
+      }
+    }
+    if (pos - left < 3) {
+      left = pos;
+      continue;
+    }
+
+    const x = tv[left] as SqliToken;
+    const y = tv[left + 1] as SqliToken;
+    const z = tv[left + 2] as SqliToken;
+    const xt = x.type;
+    const yt = y.type;
+    const zt = z.type;
+
+    if (xt === T_NUMBER && yt === T_OPERATOR && zt === T_NUMBER) {
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (xt === T_OPERATOR && yt !== T_LEFTPARENS && zt === T_OPERATOR) {
+      left = 0;
+      pos -= 2;
+      continue;
+    } else if (xt === T_LOGIC_OPERATOR && zt === T_LOGIC_OPERATOR) {
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (
+      xt === T_VARIABLE &&
+      yt === T_OPERATOR &&
+      (zt === T_VARIABLE || zt === T_NUMBER || zt === T_BAREWORD)
+    ) {
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (
+      (xt === T_BAREWORD || xt === T_NUMBER) &&
+      yt === T_OPERATOR &&
+      (zt === T_NUMBER || zt === T_BAREWORD)
+    ) {
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (
+      (xt === T_BAREWORD || xt === T_NUMBER || xt === T_VARIABLE || xt === T_STRING) &&
+      yt === T_OPERATOR &&
+      y.len === 2 &&
+      y.at(0) === 0x3a &&
+      y.at(1) === 0x3a &&
+      zt === T_SQLTYPE
+    ) {
+      // PostgreSQL cast `x::type`.
+      pos -= 2;
+      left = 0;
+      st.statsFolds += 2;
+      continue;
+    } else if (
+      (xt === T_BAREWORD || xt === T_NUMBER || xt === T_STRING || xt === T_VARIABLE) &&
+      yt === T_COMMA &&
+      (zt === T_NUMBER || zt === T_BAREWORD || zt === T_STRING || zt === T_VARIABLE)
+    ) {
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (
+      (xt === T_EXPRESSION || xt === T_GROUP || xt === T_COMMA) &&
+      isUnaryOp(y) &&
+      zt === T_LEFTPARENS
+    ) {
+      // `SELECT + (`, `LIMIT + (`: drop the unary operator.
+      y.copyFrom(z);
+      pos -= 1;
+      left = 0;
+      continue;
+    } else if (
+      (xt === T_KEYWORD || xt === T_EXPRESSION || xt === T_GROUP) &&
+      isUnaryOp(y) &&
+      (zt === T_NUMBER || zt === T_BAREWORD || zt === T_VARIABLE || zt === T_STRING || zt === T_FUNCTION)
+    ) {
+      // `SELECT - 1`
+      y.copyFrom(z);
+      pos -= 1;
+      left = 0;
+      continue;
+    } else if (
+      xt === T_COMMA &&
+      isUnaryOp(y) &&
+      (zt === T_NUMBER || zt === T_BAREWORD || zt === T_VARIABLE || zt === T_STRING)
+    ) {
+      // `1,-1` → `1`: drop the sign, then back up to fold further.
+      y.copyFrom(z);
+      left = 0;
+      pos -= 3;
+      continue;
+    } else if (xt === T_COMMA && isUnaryOp(y) && zt === T_FUNCTION) {
+      // `1,-sin(1)` → `1,sin(1)`
+      y.copyFrom(z);
+      pos -= 1;
+      left = 0;
+      continue;
+    } else if (xt === T_BAREWORD && yt === T_DOT && zt === T_BAREWORD) {
+      // database.table
+      pos -= 2;
+      left = 0;
+      continue;
+    } else if (xt === T_EXPRESSION && yt === T_DOT && zt === T_BAREWORD) {
+      // SELECT . `foo` → SELECT `foo`
+      y.copyFrom(z);
+      pos -= 1;
+      left = 0;
+      continue;
+    } else if (xt === T_FUNCTION && yt === T_LEFTPARENS && zt !== T_RIGHTPARENS) {
+      // USER() takes no argument: USER(foo) is a column.
+      if (x.is('USER')) x.type = T_BAREWORD;
+    }
+
+    left += 1;
+  }
+
+  // With fewer than 5 tokens, a trailing comment is put back.
+  if (left < MAX_TOKENS && lastCommentSet) {
+    (tv[left] as SqliToken).copyFrom(lastComment);
+    left += 1;
+  }
+  return left > MAX_TOKENS ? MAX_TOKENS : left;
+}
