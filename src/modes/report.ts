@@ -1,0 +1,62 @@
+/**
+ * Builds the one TransactionReport each request produces (observability
+ * turns it into the audit log, logs and metrics).
+ */
+import type { Mode as ModeName } from '../config/types.ts';
+import type { TransactionReport, Verdict } from '../observability/types.ts';
+import type { EngineOutcome } from '../proxy/tx-adapter.ts';
+import type { ExchangeBase, SocketAddress } from './types.ts';
+
+export interface ReportFields {
+  readonly mode: ModeName;
+  readonly verdict: Verdict;
+  readonly client: SocketAddress;
+  readonly engine: EngineOutcome;
+  readonly status?: number | undefined;
+  readonly upstream?: string | undefined;
+  /** The request-target the engine saw (mirror: the original URI). */
+  readonly uri?: string;
+  readonly headers?: readonly (readonly [string, string])[];
+}
+
+export function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
+}
+
+export function buildReport(exchange: ExchangeBase, fields: ReportFields): TransactionReport {
+  const { req } = exchange;
+  const engine = fields.engine;
+  const report: TransactionReport = {
+    id: exchange.id,
+    time: new Date(exchange.startedAt).toISOString(),
+    mode: fields.mode,
+    verdict: fields.verdict,
+    client: { address: fields.client.address, port: fields.client.port },
+    request: {
+      method: req.method ?? '',
+      uri: fields.uri ?? req.url ?? '',
+      protocol: `HTTP/${req.httpVersion}`,
+      headers: fields.headers ?? headerPairs(req.rawHeaders),
+    },
+    matchedRules: engine.matchedRules,
+    scores: engine.scores,
+    engineMs: engine.engineMs,
+    auditRelevant: engine.auditRelevant || engine.failed,
+    ...(fields.status !== undefined ? { status: fields.status } : {}),
+    ...(engine.interruption ? { interruptionStatus: engine.interruption.status, interruptionRuleId: engine.interruption.ruleId } : {}),
+    ...(exchange.route ? { service: exchange.route.route.service } : {}),
+    ...(fields.upstream !== undefined ? { upstream: fields.upstream } : {}),
+  };
+  return report;
+}
+
+/** Hands a report to the observer; an observer bug is logged, never thrown into the request path. */
+export function emitReport(exchange: ExchangeBase, report: TransactionReport): void {
+  try {
+    exchange.services.observer.transactionEnd(report);
+  } catch (error) {
+    exchange.services.logger.error({ err: error, txId: exchange.id }, 'observer failed on transactionEnd');
+  }
+}
