@@ -1,0 +1,13 @@
+/** One key/value of a collection. Keys keep their original case; lookups ignore it. */
+export interface Entry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** What rules read from a collection variable (ARGS, TX, REQUEST_HEADERS, ...). */
+export interface Collection {
+  readonly size: number;
+  all(): readonly Entry[];
+  /** Entries whose key equals `key`, ignoring case. */
+  get(key: string): readonly Entry[];
+}

@@ -1,0 +1,51 @@
+/**
+ * Macro expansion (`%{tx.score}`, `%{MATCHED_VAR}`, `%{REQUEST_HEADERS.host}`,
+ * `%{rule.id}`), compiled once at load into literal and variable parts.
+ *
+ * Description: inside `%{...}` the text before the first `.` names a variable
+ * (case-insensitive) and the rest is the key; a missing value expands to ''.
+ * Text that is not a well-formed macro (`%{` without `}`) stays literal, as in
+ * ModSecurity.
+ * Example: `setvar:'tx.msg=%{rule.msg} at %{MATCHED_VAR_NAME}'`
+ */
+import { UnsupportedError } from './errors.ts';
+import type { Macro, MacroSource } from './macro.types.ts';
+import { getVariable } from './variables/index.ts';
+
+type Part = string | { readonly variable: string; readonly key: string | undefined };
+
+const MACRO = /%\{([^}]+)\}/g;
+
+/** Compiles `text`; throws UnsupportedError for a macro naming an unknown variable. */
+export function compileMacro(text: string, file = '', line = 0): Macro {
+  if (text.indexOf('%{') === -1) return constant(text);
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of text.matchAll(MACRO)) {
+    const body = (m[1] ?? '').trim();
+    const dot = body.indexOf('.');
+    const variable = (dot === -1 ? body : body.slice(0, dot)).toUpperCase();
+    const key = dot === -1 ? undefined : body.slice(dot + 1);
+    if (variable !== 'RULE' && getVariable(variable) === undefined) {
+      throw new UnsupportedError('variable', `${variable} in macro %{${body}}`, file, line);
+    }
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push({ variable, key });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  if (parts.length === 0) return constant(text);
+  return {
+    text,
+    isConstant: false,
+    expand(source: MacroSource): string {
+      let out = '';
+      for (const p of parts) out += typeof p === 'string' ? p : source.lookup(p.variable, p.key);
+      return out;
+    },
+  };
+}
+
+function constant(text: string): Macro {
+  return { text, isConstant: true, expand: () => text };
+}

@@ -1,0 +1,88 @@
+/**
+ * A compiled rule: targets resolved to variable definitions, the operator built
+ * by its factory, the transformation chain interned, actions applied. Chained
+ * rules hang off their head through `next`; SecMarker is a rule with `marker`.
+ * Evaluation lives in transaction.ts (it needs the transaction's state); the
+ * phase loop in rule-group.ts.
+ */
+import type { XpathQuery } from './body/xml.ts';
+import type { Macro } from './macro.types.ts';
+import type { Operator } from './operators/types.ts';
+import type { ChainNode } from './transform-chain.ts';
+import type { AllowScope, DisruptiveName, RuntimeAction } from './actions/types.ts';
+import type { VariableDefinition } from './variables/index.ts';
+
+export interface Target {
+  readonly variable: string;
+  readonly definition: VariableDefinition;
+  readonly key?: string;
+  readonly keyRegex?: RegExp;
+  readonly count: boolean;
+  /** XML targets: the compiled XPath of the key. */
+  readonly xpath?: XpathQuery;
+}
+
+/** A `!VAR[:key]` exclusion (rule-level or from ctl:ruleRemoveTarget*). */
+export interface Exclusion {
+  readonly variable: string;
+  readonly key?: string;
+  readonly keyRegex?: RegExp;
+}
+
+export class Rule {
+  /** 0 for chained links and markers. */
+  id = 0;
+  phase = 2;
+  readonly file: string;
+  readonly line: number;
+  targets: Target[] = [];
+  exclusions: Exclusion[] = [];
+  /** null for SecAction and SecMarker: they always match once. */
+  operator: Operator | null = null;
+  operatorName = '';
+  operatorArgument = '';
+  negated = false;
+  transformations: ChainNode[] = [];
+  multiMatch = false;
+  capture = false;
+
+  msg: Macro | undefined;
+  logdata: Macro | undefined;
+  severity: number | undefined;
+  tags: string[] = [];
+  ver: string | undefined;
+  rev: string | undefined;
+  maturity: number | undefined;
+  accuracy: number | undefined;
+
+  /** Resolved disruptive action (block already replaced by SecDefaultAction's). */
+  disruptive: DisruptiveName = 'pass';
+  /** What was written: `block` keeps its name for logs. */
+  disruptiveWritten: DisruptiveName | undefined;
+  allowScope: AllowScope = 'all';
+  status: number | undefined;
+  redirectUrl: Macro | undefined;
+  skip = 0;
+  skipAfter: string | undefined;
+  log = true;
+  auditlog = true;
+  actions: RuntimeAction[] = [];
+
+  /** The next link of a chain, and the chain's head for links. */
+  next: Rule | null = null;
+  head: Rule | null = null;
+  /** SecMarker name; markers are placeholders that skipAfter looks for. */
+  marker: string | undefined;
+  /** Set by SecRuleRemoveBy*: the rule stays in the list (for markers) but never runs. */
+  removed = false;
+
+  constructor(file: string, line: number) {
+    this.file = file;
+    this.line = line;
+  }
+
+  /** The id under which the rule is logged and removed: the head's for chain links. */
+  get logId(): number {
+    return this.head ? this.head.id : this.id;
+  }
+}

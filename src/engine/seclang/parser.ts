@@ -1,0 +1,129 @@
+/**
+ * Loads rule sources into a RulesetBuilder: reads files (globs allowed), lexes
+ * them, dispatches each directive to its handler, and follows `Include` (paths
+ * and globs relative to the including file, at most MAX_INCLUDE_DEPTH deep).
+ * Every error is recorded with file:line and loading continues, so `lint` can
+ * report all of them at once.
+ */
+import { globSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { RuleError, UnsupportedError } from '../errors.ts';
+import type { RuleSource } from '../api.ts';
+import { RulesetBuilder } from './builder.ts';
+import { getDirective } from './directives/index.ts';
+import { lex } from './lexer.ts';
+import type { Directive } from './lexer.ts';
+
+export const MAX_INCLUDE_DEPTH = 16;
+
+export interface ParseOptions {
+  /** Directory that relative RuleSource file paths resolve against (default: process.cwd()). */
+  readonly baseDir?: string;
+}
+
+export function parseSources(sources: readonly RuleSource[], options: ParseOptions = {}): RulesetBuilder {
+  const builder = new RulesetBuilder();
+  const base = options.baseDir ?? process.cwd();
+  for (const source of sources) {
+    if (source.text !== undefined) {
+      loadText(builder, source.text, source.name ?? source.file ?? '<inline>', 0, source.file ? dirname(resolve(base, source.file)) : base);
+    } else if (source.file !== undefined) {
+      loadPattern(builder, source.file, base, 0, '', 0);
+    } else {
+      builder.errors.push(new RuleError('rule source has neither file nor text'));
+    }
+  }
+  if (builder.pendingChain) {
+    const r = builder.pendingChain;
+    builder.errors.push(new RuleError('rule has chain but no rule follows it', r.file, r.line));
+    builder.pendingChain = null;
+  }
+  return builder;
+}
+
+function hasGlob(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+function loadPattern(builder: RulesetBuilder, pattern: string, baseDir: string, depth: number, fromFile: string, fromLine: number): void {
+  const full = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+  let files: string[];
+  if (hasGlob(full)) {
+    files = globSync(full).filter((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+    files.sort();
+    if (files.length === 0) {
+      builder.errors.push(new RuleError(`no files match ${pattern}`, fromFile, fromLine));
+      return;
+    }
+  } else {
+    files = [full];
+  }
+  for (const file of files) {
+    let text: string;
+    try {
+      // Byte strings: one char per byte, as the engine inspects them (DEVELOPERS.md).
+      text = readFileSync(file).toString('latin1');
+    } catch (e) {
+      builder.errors.push(new RuleError(`cannot read ${file}: ${(e as Error).message}`, fromFile, fromLine));
+      continue;
+    }
+    loadText(builder, text, file, depth, dirname(file));
+  }
+}
+
+function loadText(builder: RulesetBuilder, text: string, file: string, depth: number, dir: string): void {
+  const directives = lex(text, file, builder.errors);
+  for (const d of directives) apply(builder, d, depth, dir);
+}
+
+function apply(builder: RulesetBuilder, d: Directive, depth: number, dir: string): void {
+  try {
+    const lower = d.name.toLowerCase();
+    if (lower === 'include') {
+      if (d.args.length !== 1) throw new RuleError('Include takes 1 argument', d.file, d.line);
+      if (depth + 1 > MAX_INCLUDE_DEPTH) {
+        throw new RuleError(`Include nested deeper than ${MAX_INCLUDE_DEPTH} (recursive Include?)`, d.file, d.line);
+      }
+      loadPattern(builder, d.args[0] ?? '', dir, depth + 1, d.file, d.line);
+      return;
+    }
+    if (builder.orphanChain) {
+      if (lower === 'secrule') {
+        builder.orphanChain = hasChainAction(d.args[2]);
+        return;
+      }
+      builder.orphanChain = false;
+    }
+    if (builder.pendingChain && lower !== 'secrule') {
+      const r = builder.pendingChain;
+      builder.pendingChain = null;
+      builder.errors.push(new RuleError('rule has chain but the next directive is not a SecRule', r.file, r.line));
+    }
+    const handler = getDirective(lower);
+    if (handler === undefined) throw new UnsupportedError('directive', d.name, d.file, d.line);
+    handler(builder, d);
+  } catch (e) {
+    if (e instanceof RuleError) {
+      // Keep the directive's location when a helper threw without one.
+      builder.errors.push(e.file ? e : e instanceof UnsupportedError ? new UnsupportedError(e.kind, e.construct, d.file, d.line) : new RuleError(e.message, d.file, d.line));
+      // A failed link leaves its chain open: close it so later rules stay independent.
+      if (d.name.toLowerCase() === 'secrule') {
+        builder.pendingChain = null;
+        builder.orphanChain = hasChainAction(d.args[2]);
+      }
+    } else {
+      builder.errors.push(new RuleError(`internal error: ${(e as Error).message}`, d.file, d.line));
+    }
+  }
+}
+
+/** Whether an action list (unparsed) contains `chain`: used only to skip links of a broken chain. */
+function hasChainAction(actions: string | undefined): boolean {
+  return actions !== undefined && /(?:^|,)\s*chain\s*(?:,|$)/i.test(actions);
+}

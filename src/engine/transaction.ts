@@ -1,0 +1,717 @@
+/**
+ * One HTTP exchange through the engine (see api.ts for the call order).
+ *
+ * Holds the variables (RequestData), the transformation cache, per-transaction
+ * ctl changes, and evaluates rules: every target value is transformed (cached by
+ * chain prefix) and matched; each match sets MATCHED_VAR(S) and runs the rule's
+ * non-disruptive actions (ModSecurity v2); when the whole chain matched, the
+ * match is logged and the disruptive action applied. DetectionOnly keeps the
+ * first would-be interruption and never disrupts; Off runs nothing.
+ * Errors inside an operator are caught per rule and recorded, never thrown.
+ */
+import type { Interruption, MatchedRule, RuleEngineMode, Transaction } from './api.ts';
+import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
+import { idInRanges } from './actions/types.ts';
+import { BodyParseError } from './body/errors.ts';
+import { parseJson } from './body/json.ts';
+import { multipartVariables, parseMultipart } from './body/multipart.ts';
+import { parseUrlencoded } from './body/urlencoded.ts';
+import { evaluateXpath, parseXml } from './body/xml.ts';
+import type { XmlDocument } from './body/xml.ts';
+import type { Collection, Entry } from './collections/types.ts';
+import { VarCollection } from './collections/var-collection.ts';
+import type { MatchState } from './operators/types.ts';
+import type { Exclusion, Rule, Target } from './rule.ts';
+import { runPhase } from './rule-group.ts';
+import type { PhaseHost, RuleOutcome } from './rule-group.ts';
+import { runChain } from './transform-chain.ts';
+import type { ChainCache } from './transform-chain.ts';
+import { parseCookies, parseCookiesV1 } from './variables/cookies.ts';
+import { RequestData } from './variables/data.ts';
+import { VARIABLES } from './variables/index.ts';
+import { parseUri } from './variables/uri.ts';
+import type { AuditEngineMode, WafImpl } from './waf.ts';
+
+/** A run-time rule error (throwing operator, invalid data): recorded, never thrown. */
+export interface RuleRuntimeError {
+  readonly ruleId: number;
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+interface TargetRemoval {
+  readonly applies: (rule: Rule) => boolean;
+  readonly target: TargetSelector;
+}
+
+const NO_VALUE_NAME = '';
+
+export class TransactionImpl implements Transaction, ActionHost, MatchState, PhaseHost {
+  readonly id: string;
+  readonly data: RequestData;
+  readonly errors: RuleRuntimeError[] = [];
+  /** MatchState: whether the rule being evaluated has `capture`. */
+  capture = false;
+
+  readonly #waf: WafImpl;
+  #ruleEngine: RuleEngineMode;
+  #requestBodyAccess: boolean;
+  #responseBodyAccess: boolean;
+  #requestBodyLimit: number;
+  #responseBodyLimit: number;
+  #forceRequestBodyVariable = false;
+  #auditEngine: AuditEngineMode;
+  #auditLogParts: string;
+  #auditMatched = false;
+
+  #interruption: Interruption | null = null;
+  #wouldInterrupt: Interruption | null = null;
+  readonly #matched: MatchedRule[] = [];
+  #allow: 'none' | 'all' | 'request' = 'none';
+  readonly #done: boolean[] = [false, false, false, false, false, false];
+
+  #removedIds: IdRange[] | null = null;
+  #removedTags: RegExp[] | null = null;
+  #removedMsgs: RegExp[] | null = null;
+  #targetRemovals: TargetRemoval[] | null = null;
+
+  readonly #cache: ChainCache = [];
+  #currentRule: Rule | null = null;
+  #ruleCollection: VarCollection | null = null;
+
+  #requestChunks: Buffer[] = [];
+  #requestLength = 0;
+  #responseChunks: Buffer[] = [];
+  #responseLength = 0;
+
+  // Scratch arrays for target values (rule evaluation is not re-entrant).
+  #vNames: string[] = [];
+  #vValues: string[] = [];
+
+  constructor(waf: WafImpl, id: string) {
+    this.#waf = waf;
+    this.id = id;
+    const c = waf.config;
+    this.#ruleEngine = c.ruleEngine;
+    this.#requestBodyAccess = c.requestBodyAccess;
+    this.#responseBodyAccess = c.responseBodyAccess;
+    this.#requestBodyLimit = c.requestBodyLimit;
+    this.#responseBodyLimit = c.responseBodyLimit;
+    this.#auditEngine = c.auditEngine;
+    this.#auditLogParts = c.auditLogParts;
+    this.data = new RequestData(id);
+    this.data.webAppId = c.webAppId;
+    this.data.ruleCollection = () => this.#ruleInfo();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------
+
+  processConnection(clientAddress: string, clientPort: number, serverAddress: string, serverPort: number): void {
+    const d = this.data;
+    d.remoteAddr = clientAddress;
+    d.remotePort = clientPort;
+    d.serverAddr = serverAddress;
+    d.serverPort = serverPort;
+  }
+
+  processUri(uri: string, method: string, protocol: string): void {
+    const d = this.data;
+    d.method = method;
+    d.uriRaw = uri;
+    d.protocol = protocol;
+    d.requestLine = protocol ? `${method} ${uri} ${protocol}` : `${method} ${uri}`;
+    const parsed = parseUri(uri);
+    d.requestFilename = parsed.path;
+    d.requestBasename = parsed.basename;
+    d.queryString = parsed.query ?? '';
+    d.requestUri = parsed.query === null ? parsed.path : `${parsed.path}?${parsed.query}`;
+    if (parsed.query) {
+      const res = parseUrlencoded(parsed.query, this.#waf.config.argumentSeparator);
+      for (const a of res.args) {
+        d.argsGet.add(a.name, a.value);
+        d.args.add(a.name, a.value);
+      }
+      if (res.invalidEncoding) d.urlencodedError = true;
+    }
+  }
+
+  addRequestHeader(name: string, value: string): void {
+    this.data.requestHeaders.add(name, value);
+    this.data.rawHeaders.push([name, value]);
+  }
+
+  processRequestHeaders(): Interruption | null {
+    if (this.#done[1]) return this.#interruption;
+    const d = this.data;
+    const parse = this.#waf.config.cookieFormat === 1 ? parseCookiesV1 : parseCookies;
+    for (const h of d.requestHeaders.get('cookie')) parse(h.value, (k, v) => d.requestCookies.add(k, v));
+    // ModSecurity picks the body processor from Content-Type when the transaction starts.
+    const ct = d.requestHeaders.first('content-type');
+    if (ct !== undefined) {
+      const lower = ct.toLowerCase();
+      if (lower.startsWith('application/x-www-form-urlencoded')) d.reqbodyProcessor = 'URLENCODED';
+      else if (lower.startsWith('multipart/form-data')) d.reqbodyProcessor = 'MULTIPART';
+    }
+    return this.#phase(1);
+  }
+
+  get requestBodyAccess(): boolean {
+    return this.#requestBodyAccess && this.#ruleEngine !== 'Off';
+  }
+
+  appendRequestBody(chunk: Buffer): Interruption | null {
+    if (this.#interruption) return this.#interruption;
+    if (!this.requestBodyAccess || chunk.length === 0) return null;
+    const limit = this.#bodyLimit();
+    const room = limit - this.#requestLength;
+    if (chunk.length > room) {
+      this.data.inboundDataError = true;
+      if (room > 0) this.#pushRequest(chunk.subarray(0, room));
+      if (this.#waf.config.requestBodyLimitAction === 'Reject') {
+        return this.#interrupt({ action: 'deny', status: 413, ruleId: 0 });
+      }
+      return null;
+    }
+    this.#pushRequest(chunk);
+    return null;
+  }
+
+  processRequestBody(): Interruption | null {
+    if (this.#done[2]) return this.#interruption;
+    if (this.#ruleEngine !== 'Off' && this.#requestBodyAccess && this.#interruption === null) this.#parseRequestBody();
+    return this.#phase(2);
+  }
+
+  addResponseHeader(name: string, value: string): void {
+    this.data.responseHeaders.add(name, value);
+  }
+
+  processResponseHeaders(status: number, protocol: string): Interruption | null {
+    if (this.#done[3]) return this.#interruption;
+    this.data.responseStatus = status;
+    this.data.responseProtocol = protocol;
+    return this.#phase(3);
+  }
+
+  get responseBodyAccess(): boolean {
+    if (!this.#responseBodyAccess || this.#ruleEngine === 'Off') return false;
+    const ct = this.data.responseHeaders.first('content-type');
+    if (ct === undefined) return false;
+    const type = (ct.split(';')[0] ?? '').trim().toLowerCase();
+    return this.#waf.config.responseBodyMimeTypes.includes(type);
+  }
+
+  appendResponseBody(chunk: Buffer): Interruption | null {
+    if (this.#interruption) return this.#interruption;
+    if (!this.responseBodyAccess || chunk.length === 0) return null;
+    const room = this.#responseBodyLimit - this.#responseLength;
+    if (chunk.length > room) {
+      this.data.outboundDataError = true;
+      if (room > 0) this.#pushResponse(chunk.subarray(0, room));
+      if (this.#waf.config.responseBodyLimitAction === 'Reject') {
+        return this.#interrupt({ action: 'deny', status: 500, ruleId: 0 });
+      }
+      return null;
+    }
+    this.#pushResponse(chunk);
+    return null;
+  }
+
+  processResponseBody(): Interruption | null {
+    if (this.#done[4]) return this.#interruption;
+    if (this.responseBodyAccess) {
+      this.data.responseBody = Buffer.concat(this.#responseChunks, this.#responseLength).toString('latin1');
+      this.data.responseBodyAvailable = true;
+      this.#responseChunks = [];
+    }
+    return this.#phase(4);
+  }
+
+  processLogging(): void {
+    if (this.#done[5]) return;
+    this.#done[5] = true;
+    if (this.#ruleEngine === 'Off') return;
+    this.#run(5);
+  }
+
+  get interruption(): Interruption | null {
+    return this.#interruption;
+  }
+
+  get wouldInterrupt(): Interruption | null {
+    return this.#wouldInterrupt;
+  }
+
+  get matchedRules(): readonly MatchedRule[] {
+    return this.#matched;
+  }
+
+  get auditRelevant(): boolean {
+    if (this.#auditEngine === 'On') return true;
+    if (this.#auditEngine === 'Off') return false;
+    if (this.#auditMatched) return true;
+    const re = this.#waf.config.auditLogRelevantStatus;
+    return re !== null && this.data.responseStatus !== 0 && re.test(String(this.data.responseStatus));
+  }
+
+  get auditLogParts(): string {
+    return this.#auditLogParts;
+  }
+
+  txValue(key: string): string {
+    return this.data.tx.value(key) ?? '';
+  }
+
+  // ---- phases ----------------------------------------------------------------------
+
+  #phase(phase: number): Interruption | null {
+    this.#done[phase] = true;
+    if (this.#ruleEngine === 'Off' || this.#interruption !== null) return this.#interruption;
+    if (this.#allow === 'all') return null;
+    if (this.#allow === 'request' && phase <= 2) return null;
+    this.#run(phase);
+    return this.#interruption;
+  }
+
+  #run(phase: number): void {
+    runPhase(this, this.#waf.phases[phase] ?? []);
+  }
+
+  #bodyLimit(): number {
+    // Without files, SecRequestBodyNoFilesLimit bounds the whole body (ModSecurity v2).
+    const c = this.#waf.config;
+    return this.data.reqbodyProcessor === 'MULTIPART' ? this.#requestBodyLimit : Math.min(this.#requestBodyLimit, c.requestBodyNoFilesLimit);
+  }
+
+  #pushRequest(chunk: Buffer): void {
+    this.#requestChunks.push(chunk);
+    this.#requestLength += chunk.length;
+  }
+
+  #pushResponse(chunk: Buffer): void {
+    this.#responseChunks.push(chunk);
+    this.#responseLength += chunk.length;
+  }
+
+  #parseRequestBody(): void {
+    const d = this.data;
+    const c = this.#waf.config;
+    const body = Buffer.concat(this.#requestChunks, this.#requestLength).toString('latin1');
+    this.#requestChunks = [];
+    d.requestBody = body;
+    d.requestBodyLength = body.length;
+    const processor = d.reqbodyProcessor;
+    try {
+      if (processor === 'URLENCODED') {
+        const res = parseUrlencoded(body, c.argumentSeparator);
+        for (const a of res.args) {
+          d.argsPost.add(a.name, a.value);
+          d.args.add(a.name, a.value);
+        }
+        if (res.invalidEncoding) d.urlencodedError = true;
+        d.requestBodyVariable = body;
+      } else if (processor === 'MULTIPART') {
+        const res = parseMultipart(body, d.requestHeaders.first('content-type'), { fileLimit: c.uploadFileLimit });
+        for (const a of res.args) {
+          d.argsPost.add(a.name, a.value);
+          d.args.add(a.name, a.value);
+        }
+        for (const f of res.files) {
+          d.files.add(f.name, f.filename ?? '');
+          d.filesNames.add(f.name, f.name);
+          d.filesSizes.add(f.name, String(f.size));
+          d.filesTmpNames.add(f.name, '');
+          d.filesTmpContent.add(f.name, f.value);
+        }
+        d.filesCombinedSize = res.filesCombinedSize;
+        for (const h of res.partHeaders) d.multipartPartHeaders.add(h.name, h.value);
+        if (res.multipartName !== undefined) d.multipartName.add(res.multipartName, res.multipartName);
+        if (res.multipartFilename !== undefined) d.multipartFilename.add(res.multipartFilename, res.multipartFilename);
+        for (const [k, v] of Object.entries(multipartVariables(res))) d.multipartFlags.set(k, v);
+        if (res.reqbodyError !== undefined) {
+          d.reqbodyError = true;
+          d.reqbodyErrorMsg = res.reqbodyError;
+        }
+      } else if (processor === 'JSON') {
+        for (const a of parseJson(body, c.jsonDepthLimit, c.argumentsLimit)) {
+          d.argsPost.add(a.name, a.value);
+          d.args.add(a.name, a.value);
+        }
+      } else if (processor === 'XML') {
+        d.xmlDocument = parseXml(body) ?? null;
+      }
+    } catch (e) {
+      if (!(e instanceof BodyParseError)) throw e;
+      d.reqbodyError = true;
+      d.reqbodyErrorMsg = e.message;
+    }
+    if (this.#forceRequestBodyVariable) d.requestBodyVariable = body;
+  }
+
+  // ---- interruptions ---------------------------------------------------------------
+
+  #interrupt(it: Interruption): Interruption | null {
+    if (this.#ruleEngine === 'On') {
+      this.#interruption ??= it;
+      return this.#interruption;
+    }
+    this.#wouldInterrupt ??= it;
+    return null;
+  }
+
+  // ---- rule evaluation (PhaseHost) --------------------------------------------------
+
+  isRemoved(rule: Rule): boolean {
+    if (this.#removedIds !== null && idInRanges(rule.id, this.#removedIds)) return true;
+    if (this.#removedTags !== null) {
+      for (const re of this.#removedTags) for (const t of rule.tags) if (re.test(t)) return true;
+    }
+    if (this.#removedMsgs !== null && rule.msg !== undefined) {
+      for (const re of this.#removedMsgs) if (re.test(rule.msg.text)) return true;
+    }
+    return false;
+  }
+
+  evaluate(rule: Rule): RuleOutcome {
+    const d = this.data;
+    if (d.matchedVars.size > 0) {
+      d.matchedVars.clear();
+      d.forgetNames(d.matchedVars);
+    }
+    this.#currentRule = rule;
+    this.#ruleCollection = null;
+    let link: Rule | null = rule;
+    while (link !== null) {
+      let ok: boolean;
+      try {
+        ok = this.#evaluateLink(link, rule);
+      } catch (e) {
+        this.errors.push({ ruleId: rule.id, file: link.file, line: link.line, message: (e as Error).message ?? String(e) });
+        ok = false;
+      }
+      if (!ok) return 'no-match';
+      link = link.next;
+    }
+    return this.#matchedChain(rule);
+  }
+
+  #matchedChain(rule: Rule): RuleOutcome {
+    const d = this.data;
+    if (rule.severity !== undefined && rule.severity < d.highestSeverity) d.highestSeverity = rule.severity;
+    if (rule.log) {
+      this.#matched.push({
+        id: rule.id,
+        phase: rule.phase,
+        file: rule.file,
+        line: rule.line,
+        msg: rule.msg ? rule.msg.expand(this) : '',
+        logdata: rule.logdata ? rule.logdata.expand(this) : '',
+        ...(rule.severity !== undefined ? { severity: rule.severity } : {}),
+        tags: rule.tags,
+        ...(rule.ver !== undefined ? { ver: rule.ver } : {}),
+        matchedVar: d.matchedVarName,
+        matchedValue: d.matchedVar,
+        disruptive: rule.disruptive,
+      });
+    }
+    if (rule.auditlog) this.#auditMatched = true;
+    switch (rule.disruptive) {
+      case 'deny':
+      case 'drop':
+        this.#interrupt({ action: rule.disruptive, status: rule.status ?? 403, ruleId: rule.id });
+        break;
+      case 'redirect': {
+        const status = rule.status !== undefined && [301, 302, 303, 307, 308].includes(rule.status) ? rule.status : 302;
+        const url = rule.redirectUrl ? rule.redirectUrl.expand(this) : '';
+        this.#interrupt({ action: 'redirect', status, ruleId: rule.id, url });
+        break;
+      }
+      case 'allow':
+        // DetectionOnly never disrupts, and allow is a disruptive action (as in coraza).
+        if (this.#ruleEngine === 'On') {
+          // allow:phase only ends this phase; the others also skip later phases.
+          if (rule.allowScope !== 'phase') this.#allow = rule.allowScope;
+          return 'stop';
+        }
+        break;
+      default:
+        break;
+    }
+    return this.#interruption !== null ? 'stop' : 'match';
+  }
+
+  /** Evaluates one link; returns whether any value matched. */
+  #evaluateLink(link: Rule, head: Rule): boolean {
+    this.capture = link.capture;
+    const actions = link.actions;
+    if (link.operator === null) {
+      for (const a of actions) a.execute(this);
+      return true;
+    }
+    const names = this.#vNames;
+    const values = this.#vValues;
+    names.length = 0;
+    values.length = 0;
+    const removals = this.#targetRemovals === null ? null : this.#removalsFor(head);
+    for (const target of link.targets) this.#collect(target, link.exclusions, removals, names, values);
+    const n = names.length;
+    if (n === 0) return false;
+    // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
+    const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
+    const op = link.operator;
+    const negated = link.negated;
+    const chain = link.transformations;
+    let matched = false;
+    for (let i = 0; i < n; i++) {
+      const raw = values[i] as string;
+      const name = names[i] as string;
+      if (link.multiMatch && chain.length > 0) {
+        let current = raw;
+        let hit = op.match(current, this) !== negated;
+        if (hit) this.#onMatch(name, current, actions);
+        matched ||= hit;
+        for (const node of chain) {
+          const next = node.fn(current);
+          if (next === current) continue;
+          current = next;
+          hit = op.match(current, this) !== negated;
+          if (hit) this.#onMatch(name, current, actions);
+          matched ||= hit;
+        }
+      } else {
+        const value = chain.length === 0 ? raw : runChain(raw, chain, this.#cache);
+        if (op.match(value, this) !== negated) {
+          matched = true;
+          this.#onMatch(name, value, actions);
+        }
+      }
+      if (matched && stopEarly) break;
+    }
+    return matched;
+  }
+
+  #onMatch(name: string, value: string, actions: readonly { execute(h: ActionHost): void }[]): void {
+    const d = this.data;
+    d.matchedVar = value;
+    d.matchedVarName = name;
+    d.matchedVars.add(name, value);
+    for (const a of actions) a.execute(this);
+  }
+
+  #collect(target: Target, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null, names: string[], values: string[]): void {
+    const variable = target.variable;
+    if (variable === 'XML') {
+      this.#collectXml(target, names, values);
+      return;
+    }
+    const resolved = target.definition.resolve(this.data);
+    if (resolved === null) {
+      if (target.count) {
+        names.push(`&${variable}`);
+        values.push('0');
+      }
+      return;
+    }
+    if (typeof resolved === 'string') {
+      if (isExcluded(variable, NO_VALUE_NAME, exclusions, removals)) return;
+      names.push(target.count ? `&${variable}` : variable);
+      values.push(target.count ? '1' : resolved);
+      return;
+    }
+    const entries = selectEntries(resolved, target);
+    let count = 0;
+    for (const e of entries) {
+      if ((exclusions.length > 0 || removals !== null) && isExcluded(variable, e.key, exclusions, removals)) continue;
+      if (target.count) {
+        count++;
+        continue;
+      }
+      names.push(`${variable}:${e.key}`);
+      values.push(e.value);
+    }
+    if (target.count) {
+      names.push(target.key !== undefined ? `&${variable}:${target.key}` : `&${variable}`);
+      values.push(String(count));
+    }
+  }
+
+  #collectXml(target: Target, names: string[], values: string[]): void {
+    const doc = this.data.xmlDocument as XmlDocument | null;
+    if (doc === null) {
+      if (target.count) {
+        names.push('&XML');
+        values.push('0');
+      }
+      return;
+    }
+    const found = target.xpath ? evaluateXpath(doc, target.xpath) : [];
+    if (target.count) {
+      names.push('&XML');
+      values.push(String(found.length));
+      return;
+    }
+    for (const v of found) {
+      names.push('XML');
+      values.push(v);
+    }
+  }
+
+  #removalsFor(head: Rule): TargetSelector[] | null {
+    let out: TargetSelector[] | null = null;
+    for (const r of this.#targetRemovals ?? []) {
+      if (r.applies(head)) (out ??= []).push(r.target);
+    }
+    return out;
+  }
+
+  // ---- MatchState / MacroSource -------------------------------------------------------
+
+  setCapture(index: number, value: string): void {
+    this.data.tx.set(String(index), value);
+  }
+
+  lookup(variable: string, key: string | undefined): string {
+    const name = variable.toUpperCase();
+    if (name === 'RULE') return key === undefined ? '' : (this.#ruleInfo().get(key)[0]?.value ?? '');
+    if (name === 'XML') return '';
+    const def = Object.hasOwn(VARIABLES, name) ? VARIABLES[name] : undefined;
+    if (def === undefined) return '';
+    const r = def.resolve(this.data);
+    if (r === null) return '';
+    if (typeof r === 'string') return r;
+    if (key === undefined) return r.all()[0]?.value ?? '';
+    return r.get(key)[0]?.value ?? '';
+  }
+
+  #ruleInfo(): VarCollection {
+    if (this.#ruleCollection !== null) return this.#ruleCollection;
+    const c = new VarCollection('RULE');
+    this.#ruleCollection = c;
+    const r = this.#currentRule;
+    if (r === null) return c;
+    c.set('id', String(r.id));
+    c.set('phase', String(r.phase));
+    if (r.rev !== undefined) c.set('rev', r.rev);
+    if (r.ver !== undefined) c.set('ver', r.ver);
+    if (r.severity !== undefined) c.set('severity', String(r.severity));
+    if (r.maturity !== undefined) c.set('maturity', String(r.maturity));
+    if (r.accuracy !== undefined) c.set('accuracy', String(r.accuracy));
+    // msg/logdata may reference RULE themselves: set raw text first, then expand.
+    if (r.msg !== undefined) c.set('msg', r.msg.text);
+    if (r.logdata !== undefined) c.set('logdata', r.logdata.text);
+    if (r.msg !== undefined && !r.msg.isConstant) c.set('msg', r.msg.expand(this));
+    if (r.logdata !== undefined && !r.logdata.isConstant) c.set('logdata', r.logdata.expand(this));
+    return c;
+  }
+
+  // ---- ActionHost --------------------------------------------------------------------
+
+  collection(name: string): VarCollection | undefined {
+    const d = this.data;
+    switch (name.toUpperCase()) {
+      case 'TX':
+        return d.tx;
+      case 'IP':
+        return d.ip;
+      case 'GLOBAL':
+        return d.global;
+      case 'SESSION':
+        return d.session;
+      case 'USER':
+        return d.user;
+      case 'RESOURCE':
+        return d.resource;
+      case 'ENV':
+        return d.env;
+      default:
+        return undefined;
+    }
+  }
+
+  removeRulesById(ranges: readonly IdRange[]): void {
+    (this.#removedIds ??= []).push(...ranges);
+  }
+
+  removeRulesByTag(pattern: RegExp): void {
+    (this.#removedTags ??= []).push(pattern);
+  }
+
+  removeRulesByMsg(pattern: RegExp): void {
+    (this.#removedMsgs ??= []).push(pattern);
+  }
+
+  removeTargetsById(ranges: readonly IdRange[], target: TargetSelector): void {
+    (this.#targetRemovals ??= []).push({ applies: (r) => idInRanges(r.id, ranges), target });
+  }
+
+  removeTargetsByTag(pattern: RegExp, target: TargetSelector): void {
+    (this.#targetRemovals ??= []).push({ applies: (r) => r.tags.some((t) => pattern.test(t)), target });
+  }
+
+  removeTargetsByMsg(pattern: RegExp, target: TargetSelector): void {
+    (this.#targetRemovals ??= []).push({ applies: (r) => r.msg !== undefined && pattern.test(r.msg.text), target });
+  }
+
+  setRuleEngine(mode: RuleEngineMode): void {
+    this.#ruleEngine = mode;
+  }
+
+  setRequestBodyProcessor(name: string): void {
+    this.data.reqbodyProcessor = name;
+  }
+
+  setForceRequestBodyVariable(on: boolean): void {
+    this.#forceRequestBodyVariable = on;
+  }
+
+  setRequestBodyAccess(on: boolean): void {
+    this.#requestBodyAccess = on;
+  }
+
+  setRequestBodyLimit(limit: number): void {
+    this.#requestBodyLimit = limit;
+  }
+
+  setResponseBodyAccess(on: boolean): void {
+    this.#responseBodyAccess = on;
+  }
+
+  setResponseBodyLimit(limit: number): void {
+    this.#responseBodyLimit = limit;
+  }
+
+  setAuditEngine(mode: AuditEngineMode): void {
+    this.#auditEngine = mode;
+  }
+
+  setAuditLogParts(parts: string): void {
+    if (parts.startsWith('+')) {
+      for (const p of parts.slice(1)) if (!this.#auditLogParts.includes(p)) this.#auditLogParts += p;
+    } else if (parts.startsWith('-')) {
+      for (const p of parts.slice(1)) this.#auditLogParts = this.#auditLogParts.replaceAll(p, '');
+    } else {
+      this.#auditLogParts = parts;
+    }
+  }
+}
+
+function selectEntries(c: Collection, target: Target): readonly Entry[] {
+  if (target.key !== undefined) return c.get(target.key);
+  const re = target.keyRegex;
+  if (re !== undefined) return c.all().filter((e) => re.test(e.key));
+  return c.all();
+}
+
+function selectorMatches(s: { readonly variable: string; readonly key?: string; readonly keyRegex?: RegExp }, variable: string, key: string): boolean {
+  if (s.variable !== variable) return false;
+  if (s.key !== undefined) return s.key.toLowerCase() === key.toLowerCase();
+  if (s.keyRegex !== undefined) return s.keyRegex.test(key);
+  return true;
+}
+
+function isExcluded(variable: string, key: string, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null): boolean {
+  for (const x of exclusions) if (selectorMatches(x, variable, key)) return true;
+  if (removals !== null) for (const x of removals) if (selectorMatches(x, variable, key)) return true;
+  return false;
+}

@@ -1,0 +1,105 @@
+/**
+ * The compiled ruleset and its engine settings: what `createWaf` returns.
+ * Immutable after load; every request gets its own Transaction.
+ */
+import type { EngineSettings, RuleEngineMode, Transaction, Waf } from './api.ts';
+import type { Rule } from './rule.ts';
+import type { ChainRegistry } from './transform-chain.ts';
+import { TransactionImpl } from './transaction.ts';
+
+export type AuditEngineMode = 'On' | 'Off' | 'RelevantOnly';
+
+/** Settings from directives that the engine uses itself, beyond the public EngineSettings. */
+export interface WafConfig {
+  ruleEngine: RuleEngineMode;
+  requestBodyAccess: boolean;
+  requestBodyLimit: number;
+  requestBodyNoFilesLimit: number;
+  requestBodyInMemoryLimit: number;
+  requestBodyLimitAction: 'Reject' | 'ProcessPartial';
+  responseBodyAccess: boolean;
+  responseBodyLimit: number;
+  responseBodyLimitAction: 'Reject' | 'ProcessPartial';
+  responseBodyMimeTypes: string[];
+  argumentSeparator: string;
+  cookieFormat: 0 | 1;
+  argumentsLimit: number;
+  jsonDepthLimit: number;
+  uploadFileLimit: number;
+  auditEngine: AuditEngineMode;
+  auditLogParts: string;
+  auditLogRelevantStatus: RegExp | null;
+  webAppId: string;
+  componentSignatures: string[];
+  serverSignature: string;
+  pcreMatchLimit: number;
+  pcreMatchLimitRecursion: number;
+  collectionTimeout: number;
+}
+
+/**
+ * picket's defaults: ModSecurity v2's built-in values, except that the rule engine
+ * and request body access start On (a WAF whose rules do not run is a trap);
+ * rulesets/waf.conf states them explicitly anyway.
+ */
+export function defaultConfig(): WafConfig {
+  return {
+    ruleEngine: 'On',
+    requestBodyAccess: true,
+    requestBodyLimit: 134217728,
+    requestBodyNoFilesLimit: 1048576,
+    requestBodyInMemoryLimit: 131072,
+    requestBodyLimitAction: 'Reject',
+    responseBodyAccess: false,
+    responseBodyLimit: 524288,
+    responseBodyLimitAction: 'Reject',
+    responseBodyMimeTypes: ['text/plain', 'text/html'],
+    argumentSeparator: '&',
+    cookieFormat: 0,
+    argumentsLimit: 1000,
+    jsonDepthLimit: 10000,
+    uploadFileLimit: 100,
+    auditEngine: 'Off',
+    auditLogParts: 'ABCFHZ',
+    auditLogRelevantStatus: null,
+    webAppId: 'default',
+    componentSignatures: [],
+    serverSignature: '',
+    pcreMatchLimit: 1000,
+    pcreMatchLimitRecursion: 1000,
+    collectionTimeout: 3600,
+  };
+}
+
+export class WafImpl implements Waf {
+  readonly settings: EngineSettings;
+  readonly config: Readonly<WafConfig>;
+  /** Rules by phase (index 1-5): chain heads and markers, in load order. */
+  readonly phases: readonly (readonly Rule[])[];
+  readonly ruleCount: number;
+  readonly chains: ChainRegistry;
+
+  constructor(config: WafConfig, phases: Rule[][], chains: ChainRegistry) {
+    this.config = Object.freeze({ ...config, responseBodyMimeTypes: [...config.responseBodyMimeTypes] });
+    this.settings = Object.freeze({
+      ruleEngine: config.ruleEngine,
+      requestBodyAccess: config.requestBodyAccess,
+      requestBodyLimit: config.requestBodyLimit,
+      requestBodyNoFilesLimit: config.requestBodyNoFilesLimit,
+      requestBodyLimitAction: config.requestBodyLimitAction,
+      responseBodyAccess: config.responseBodyAccess,
+      responseBodyLimit: config.responseBodyLimit,
+      responseBodyLimitAction: config.responseBodyLimitAction,
+      responseBodyMimeTypes: Object.freeze([...config.responseBodyMimeTypes]),
+    });
+    this.phases = phases;
+    this.chains = chains;
+    let n = 0;
+    for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
+    this.ruleCount = n;
+  }
+
+  newTransaction(id: string): Transaction {
+    return new TransactionImpl(this, id);
+  }
+}
