@@ -374,6 +374,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   evaluate(rule: Rule): RuleOutcome {
+    // ctl:ruleEngine=Off takes effect at once: ModSecurity checks the engine before every rule.
+    if (this.#ruleEngine === 'Off') return 'stop';
     const d = this.data;
     if (d.matchedVars.size > 0) {
       d.matchedVars.clear();

@@ -1,0 +1,57 @@
+import type { Profile } from './types.ts';
+
+const FORM: [string, string][] = [['Host', 'localhost'], ['Content-Type', 'application/x-www-form-urlencoded']];
+
+export const profiles: Profile[] = [
+  {
+    name: 'request body processors',
+    rules: `
+SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:300,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule ARGS_POST:a "@streq 1" "id:301,phase:2,pass,log"
+SecRule ARGS:user.name "@streq bob" "id:302,phase:2,pass,log"
+SecRule REQUEST_BODY "@contains a=1" "id:303,phase:2,pass,log"
+SecRule REQBODY_PROCESSOR "@streq URLENCODED" "id:304,phase:1,pass,log"
+SecRule REQBODY_ERROR "@eq 1" "id:305,phase:2,pass,log"
+SecRule &REQUEST_BODY "@eq 0" "id:306,phase:2,pass,log"
+`,
+    cases: [
+      { name: 'urlencoded', request: { method: 'POST', headers: FORM, body: 'a=1&b=2' }, expect: { triggered: [301, 303, 304], notTriggered: [305, 306] } },
+      {
+        name: 'JSON via ctl',
+        request: { method: 'POST', headers: [['Host', 'localhost'], ['Content-Type', 'application/json']], body: '{"user":{"name":"bob"}}' },
+        expect: { triggered: [302, 306], notTriggered: [303, 304, 305] },
+      },
+      {
+        name: 'invalid JSON sets REQBODY_ERROR',
+        request: { method: 'POST', headers: [['Host', 'localhost'], ['Content-Type', 'application/json']], body: '{"user":' },
+        expect: { triggered: [305] },
+      },
+    ],
+  },
+  {
+    name: 'body limit Reject answers 413',
+    rules: `
+SecRequestBodyAccess On
+SecRequestBodyLimit 10
+SecRequestBodyNoFilesLimit 10
+SecRule ARGS "@rx ." "id:310,phase:2,pass,log"
+`,
+    cases: [
+      { name: 'over the limit', request: { method: 'POST', headers: FORM, body: 'a=12345678901' }, expect: { notTriggered: [310], interruption: { status: 413, ruleId: 0 } } },
+      { name: 'within the limit', request: { method: 'POST', headers: FORM, body: 'a=1' }, expect: { triggered: [310], interruption: null } },
+    ],
+  },
+  {
+    name: 'body limit ProcessPartial inspects the first bytes',
+    rules: `
+SecRequestBodyAccess On
+SecRequestBodyLimit 10
+SecRequestBodyNoFilesLimit 10
+SecRequestBodyLimitAction ProcessPartial
+SecRule ARGS:a "@streq 12345678" "id:320,phase:2,pass,log"
+SecRule INBOUND_DATA_ERROR "@eq 1" "id:321,phase:2,pass,log"
+`,
+    cases: [{ name: 'truncated to 10 bytes', request: { method: 'POST', headers: FORM, body: 'a=12345678901234' }, expect: { triggered: [320, 321], interruption: null } }],
+  },
+];
