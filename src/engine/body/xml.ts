@@ -336,22 +336,27 @@ class XmlParser {
     }
   }
 
-  /** Parses `<name attrs>` at `pos`; returns the element and whether it was empty (`/>`). */
-  private readStartTag(): { element: MutableElement; empty: boolean } {
+  /** Whether the last start tag read was an empty-element tag (`/>`). */
+  private lastTagEmpty = false;
+
+  /** Parses `<name attrs>` at `pos`; `lastTagEmpty` tells whether it ended with `/>`. */
+  private readStartTag(): MutableElement {
     this.pos++; // '<'
     const name = this.readName();
     const attributes: XmlAttribute[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (;;) {
       const spaced = this.skipSpace();
       const c = this.s[this.pos];
       if (c === '>') {
         this.pos++;
-        return { element: { kind: 'element', name, attributes, children: [] }, empty: false };
+        this.lastTagEmpty = false;
+        return { kind: 'element', name, attributes, children: [] };
       }
       if (c === '/' && this.s[this.pos + 1] === '>') {
         this.pos += 2;
-        return { element: { kind: 'element', name, attributes, children: [] }, empty: true };
+        this.lastTagEmpty = true;
+        return { kind: 'element', name, attributes, children: [] };
       }
       if (c === undefined) fail(`Couldn't find end of Start Tag ${name}`, this.pos);
       if (!spaced) fail('attributes construct error', this.pos);
@@ -361,8 +366,11 @@ class XmlParser {
       this.pos++;
       this.skipSpace();
       const value = this.readAttributeValue();
-      if (seen.has(attrName)) fail(`Attribute ${attrName} redefined`, this.pos);
-      seen.add(attrName);
+      // A linear scan for the usual few attributes, a set past that.
+      if (seen === undefined && attributes.length >= 8) seen = new Set(attributes.map((a) => a.name));
+      const duplicate = seen !== undefined ? seen.has(attrName) : attributes.some((a) => a.name === attrName);
+      if (duplicate) fail(`Attribute ${attrName} redefined`, this.pos);
+      seen?.add(attrName);
       attributes.push({ name: attrName, value });
     }
   }
@@ -370,9 +378,9 @@ class XmlParser {
   /** The root element and its content, iteratively. */
   private parseRoot(): XmlElement {
     const s = this.s;
-    const first = this.readStartTag();
-    if (first.empty) return first.element;
-    const stack: MutableElement[] = [first.element];
+    const root = this.readStartTag();
+    if (this.lastTagEmpty) return root;
+    const stack: MutableElement[] = [root];
     while (stack.length > 0) {
       const current = stack[stack.length - 1] as MutableElement;
       if (this.pos >= s.length) fail(`Premature end of data in tag ${current.name}`, this.pos);
@@ -408,13 +416,13 @@ class XmlParser {
       }
       if (!isNameStart(s.charCodeAt(this.pos + 1))) fail('StartTag: invalid element name', this.pos);
       const child = this.readStartTag();
-      current.children.push(child.element);
-      if (!child.empty) {
+      current.children.push(child);
+      if (!this.lastTagEmpty) {
         if (stack.length >= this.maxDepth) fail(`Excessive depth in document: ${this.maxDepth}`, this.pos);
-        stack.push(child.element);
+        stack.push(child);
       }
     }
-    return first.element;
+    return root;
   }
 
   /** Character data up to the next '<', references decoded. */
