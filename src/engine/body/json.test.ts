@@ -29,6 +29,8 @@ describe('parseJson argument naming (ModSecurity v2 msc_json.c)', () => {
     // A '.' in a key confuses v2's prefix bookkeeping: mirrored.
     ['{"a.b":{"c":1},"d":2}', [['a.b.c', '1'], ['a.d', '2']]],
     ['  {"a" : [ 1 , 2 ] }  ', [['a.a', '1'], ['a.a', '2']]],
+    // yajl skips \v and \f as whitespace too.
+    ['\v{"a":\f1}\t\r\n', [['a', '1']]],
   ];
   for (const [body, expected] of cases) {
     it(`names ${body}`, () => assert.deepEqual(pairs(body), expected));
@@ -85,6 +87,19 @@ describe('parseJson errors (REQBODY_ERROR)', () => {
       assert.throws(() => parseJson(body, 512), BodyParseError);
     });
   }
+
+  it('keeps the arguments parsed before the error, as v2 does', () => {
+    assert.throws(
+      () => parseJson('{"a":1,"b":[2,{"c":3}],"d":}', 512),
+      (e: unknown) => {
+        assert.ok(e instanceof BodyParseError);
+        assert.equal(e.processor, 'JSON');
+        assert.match(e.reqbodyErrorMsg, /^JSON parsing error: /);
+        assert.deepEqual(e.partialArgs.map((a) => [a.name, a.value]), [['a', '1'], ['b.b', '2'], ['b.b.c', '3']]);
+        return true;
+      },
+    );
+  });
 
   it('accepts an empty body without arguments (v2 only reports errors for a non-empty body)', () => {
     assert.deepEqual(parseJson('', 512), []);

@@ -18,7 +18,8 @@
  * string, trailing data, nesting deeper than `maxDepth`
  * (SecRequestBodyJsonDepthLimit; the top-level object does not count, a
  * top-level array does, as in v2), more than `maxArgs` scalars (SecArgumentsLimit).
- * An empty body is not an error and yields no arguments.
+ * An empty body is not an error and yields no arguments. The error carries the
+ * arguments parsed before it (`partialArgs`): v2 keeps them in ARGS.
  *
  * Example: `parseJson('{"user":{"$exists":true}}', 512)` → `[{name:'user.$exists', value:'true'}]`.
  */
@@ -34,8 +35,9 @@ function fail(message: string): never {
   throw new BodyParseError('JSON', message);
 }
 
+/** yajl's lexer also skips \v and \f between tokens. */
 function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 function hex4(s: string, at: number): number {
@@ -366,6 +368,11 @@ function unescapeYajl(raw: string): string {
 export function parseJson(body: string, maxDepth: number, maxArgs = DEFAULT_JSON_MAX_ARGS): ArgPair[] {
   if (body.length === 0) return [];
   const parser = new JsonParser(body, maxDepth, maxArgs);
-  parser.parse();
+  try {
+    parser.parse();
+  } catch (e) {
+    if (e instanceof BodyParseError) throw new BodyParseError('JSON', e.message, parser.args);
+    throw e;
+  }
   return parser.args;
 }
