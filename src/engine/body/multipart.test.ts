@@ -140,6 +140,17 @@ describe('parseMultipart: well-formed bodies', () => {
     assert.deepEqual(raised(r), []);
   });
 
+  it('accepts part header lines up to 4095 bytes with their line end (v2 buffer)', () => {
+    const header = (total: number): string => `X-Pad: ${'p'.repeat(total - 'X-Pad: '.length - 2)}`;
+    const body = (total: number): string =>
+      lines('--boundary', 'Content-Disposition: form-data; name="a"', header(total), '', '1', '--boundary--', '');
+    assert.equal(parseMultipart(body(4095), CT).reqbodyError, undefined);
+    assert.equal(
+      parseMultipart(body(4096), CT).reqbodyError,
+      'Multipart parsing error: Multipart: Part header line over 4096 bytes long',
+    );
+  });
+
   it('accepts the final boundary without a line ending', () => {
     const r = parseMultipart(lines(field('a', '1'), '--boundary--'), CT);
     assert.equal(r.reqbodyError, undefined);

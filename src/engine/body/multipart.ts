@@ -291,6 +291,8 @@ class MultipartParser {
       if (newline !== -1 && newline < pos + MULTIPART_BUF_SIZE) {
         end = newline + 1;
         endsInLf = true;
+        // A line that fills the buffer exactly still counts as a full buffer.
+        full = end - pos === MULTIPART_BUF_SIZE;
       } else if (n - pos >= MULTIPART_BUF_SIZE) {
         full = true;
         // A '\r' is never taken as the last byte of a full buffer.
