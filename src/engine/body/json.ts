@@ -364,6 +364,8 @@ function unescapeYajl(raw: string): string {
 /**
  * Parses a JSON body into ModSecurity v2 arguments.
  * Throws BodyParseError on invalid JSON, depth over `maxDepth` or more than `maxArgs` values.
+ * `maxArgs` is the room left under SecArgumentsLimit: v2 counts the query-string
+ * arguments already in ARGS against the same limit.
  */
 export function parseJson(body: string, maxDepth: number, maxArgs = DEFAULT_JSON_MAX_ARGS): ArgPair[] {
   if (body.length === 0) return [];
