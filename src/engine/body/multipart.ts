@@ -365,16 +365,9 @@ class MultipartParser {
         if (p !== 2 && buf.startsWith(boundary, p)) throw new Stop('Multipart: Invalid boundary (whitespace).');
         this.flags.unmatchedBoundary = true;
       }
-    } else if (this.bufContainsLine) {
+    } else if (this.bufContainsLine && buf.includes(`--${boundary}`)) {
       // Something resembling our boundary inside the line.
-      let at = buf.indexOf('--');
-      while (at !== -1) {
-        if (buf.startsWith(boundary, at + 2)) {
-          this.flags.unmatchedBoundary = true;
-          break;
-        }
-        at = buf.indexOf('--', at + 1);
-      }
+      this.flags.unmatchedBoundary = true;
     }
     if (asBoundary) return;
     if (this.part === undefined) {
