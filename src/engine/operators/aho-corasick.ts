@@ -1,0 +1,120 @@
+/**
+ * Aho-Corasick automaton for @pm and @pmFromFile: all phrases are found in one
+ * pass over the input. Matching is case-insensitive for ASCII letters only (C
+ * tolower, as ModSecurity's acmp), and, like acmp_process_quick, stops at the
+ * first position where some phrase ends.
+ *
+ * Layout is flat typed arrays: the root has a 256-entry table, other nodes a
+ * short sorted child list (most trie nodes have one child), plus failure links
+ * and a link to the nearest node that ends a phrase.
+ */
+
+const FOLD = new Uint8Array(256).map((_, c) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
+
+export class AhoCorasick {
+  readonly phrases: readonly string[];
+  private readonly root = new Int32Array(256);
+  private readonly childStart: Int32Array;
+  private readonly childCount: Uint16Array;
+  private readonly childByte: Uint8Array;
+  private readonly childNode: Int32Array;
+  private readonly fail: Int32Array;
+  /** Phrase index ending exactly at the node, or -1. */
+  private readonly output: Int32Array;
+  /** Nearest node on the failure chain (excluding itself) with an output, or -1. */
+  private readonly outLink: Int32Array;
+
+  constructor(phrases: readonly string[]) {
+    this.phrases = phrases;
+    // 1. Build the trie with Map children.
+    const kids: Array<Map<number, number>> = [new Map()];
+    const out: number[] = [-1];
+    phrases.forEach((phrase, index) => {
+      let node = 0;
+      for (let i = 0; i < phrase.length; i++) {
+        const b = FOLD[phrase.charCodeAt(i) & 0xff] as number;
+        let next = (kids[node] as Map<number, number>).get(b);
+        if (next === undefined) {
+          next = kids.length;
+          kids.push(new Map());
+          out.push(-1);
+          (kids[node] as Map<number, number>).set(b, next);
+        }
+        node = next;
+      }
+      if (phrase.length > 0 && out[node] === -1) out[node] = index;
+    });
+    const count = kids.length;
+    this.output = Int32Array.from(out);
+    this.fail = new Int32Array(count);
+    this.outLink = new Int32Array(count).fill(-1);
+    // 2. Flatten the child lists.
+    let edges = 0;
+    for (const m of kids) edges += m.size;
+    this.childStart = new Int32Array(count);
+    this.childCount = new Uint16Array(count);
+    this.childByte = new Uint8Array(edges);
+    this.childNode = new Int32Array(edges);
+    let e = 0;
+    kids.forEach((m, node) => {
+      this.childStart[node] = e;
+      this.childCount[node] = m.size;
+      for (const [b, target] of [...m].sort((x, y) => x[0] - y[0])) {
+        this.childByte[e] = b;
+        this.childNode[e] = target;
+        e++;
+      }
+    });
+    for (let b = 0; b < 256; b++) this.root[b] = (kids[0] as Map<number, number>).get(b) ?? 0;
+    // 3. Failure links, breadth first.
+    const queue: number[] = [];
+    for (const target of (kids[0] as Map<number, number>).values()) {
+      this.fail[target] = 0;
+      queue.push(target);
+    }
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q] as number;
+      for (const [b, target] of kids[node] as Map<number, number>) {
+        let f = this.fail[node] as number;
+        while (f !== 0 && this.child(f, b) === -1) f = this.fail[f] as number;
+        const viaFail = f === 0 ? (this.root[b] as number) : this.child(f, b);
+        this.fail[target] = viaFail === target ? 0 : viaFail;
+        const ft = this.fail[target] as number;
+        this.outLink[target] = (this.output[ft] as number) !== -1 ? ft : (this.outLink[ft] as number);
+        queue.push(target);
+      }
+    }
+  }
+
+  private child(node: number, b: number): number {
+    const start = this.childStart[node] as number;
+    const end = start + (this.childCount[node] as number);
+    for (let e = start; e < end; e++) {
+      const cb = this.childByte[e] as number;
+      if (cb === b) return this.childNode[e] as number;
+      if (cb > b) break;
+    }
+    return -1;
+  }
+
+  /** The first phrase found (earliest end; the longest among those ending there), or undefined. */
+  firstMatch(input: string): string | undefined {
+    let node = 0;
+    const n = input.length;
+    for (let i = 0; i < n; i++) {
+      const b = FOLD[input.charCodeAt(i) & 0xff] as number;
+      let next = node === 0 ? (this.root[b] as number) : this.child(node, b);
+      while (next === -1) {
+        node = this.fail[node] as number;
+        next = node === 0 ? (this.root[b] as number) : this.child(node, b);
+      }
+      node = next;
+      if (node === 0) continue;
+      const own = this.output[node] as number;
+      if (own !== -1) return this.phrases[own];
+      const link = this.outLink[node] as number;
+      if (link !== -1) return this.phrases[this.output[link] as number];
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,707 @@
+/**
+ * PCRE → JavaScript RegExp translation for `@rx`, done once at load.
+ *
+ * ModSecurity v2 compiles `@rx` patterns with PCRE_DOTALL | PCRE_DOLLAR_ENDONLY
+ * and without UTF mode, so patterns run over bytes with the "C" locale tables.
+ * The translation reproduces that on byte strings (one char per byte):
+ *
+ * - `.` matches any byte (DOTALL) unless `(?-s)` is in force, then any byte but \n.
+ * - `$` matches only at the very end (DOLLAR_ENDONLY); under `(?m)` it matches
+ *   before any \n and at the end, and `^` after any \n that does not end the
+ *   subject. The JS `m` and `s` flags are never used (JS treats \r as a line end).
+ * - `\A` `\z` `\Z` `\h` `\H` `\v` `\V` `\R` `\N` `\e` `\Q..\E`, `\x{..}`, octal
+ *   escapes, POSIX classes `[[:alpha:]]` and `\s` (no 0xA0, unlike JS) are
+ *   rewritten to their byte-level equivalents.
+ * - Case-insensitivity folds ASCII letters only (PCRE's C tables). It is
+ *   written out (`a` → `[aA]`, classes folded) instead of using the JS `i` flag
+ *   or `(?i:...)` modifiers: JS would also fold Latin-1 letters (é/É), and V8's
+ *   linear-time fallback engine (--enable-experimental-regexp-engine-on-
+ *   excessive-backtracks, our ReDoS guard) refuses patterns with either. So
+ *   scoped and mid-group flag changes need no JS syntax at all. Only a back
+ *   reference under `(?i)` uses `(?i:\N)`, as it must compare caselessly.
+ * - Atomic groups and possessive quantifiers are emulated with the
+ *   lookahead-capture idiom `(?=(X))\N`, which is exact; the extra groups are
+ *   numbered after translation and hidden from captures through `groupMap`.
+ *
+ * Constructs JavaScript cannot express faithfully (recursion, conditionals,
+ * branch reset, \G, \K, \p, backtracking verbs, the U/J flags, ...) throw
+ * PcreSyntaxError naming the construct.
+ */
+
+export class PcreSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PcreSyntaxError';
+  }
+}
+
+export interface TranslatedPattern {
+  /** JavaScript RegExp source (no flags needed). */
+  readonly source: string;
+  /** PCRE capture group n (1-based) → JS group index; index 0 unused. */
+  readonly groupMap: readonly number[];
+  /** Number of PCRE capturing groups. */
+  readonly groupCount: number;
+}
+
+type Part = string | { readonly open: number } | { readonly ref: number };
+
+interface Frame {
+  /** Index in `parts` where the group's own output starts (for quantifiers). */
+  readonly start: number;
+  /** Text that closes the group in the output. */
+  readonly close: string;
+  /** Atomic emulation: id of the capture to back-reference after `close`. */
+  readonly atomicId: number;
+  /** Flags in force when the group opened (restored at its end). */
+  readonly saved: Flags;
+}
+
+interface Flags {
+  i: boolean;
+  s: boolean;
+  m: boolean;
+  x: boolean;
+}
+
+const SPACE_CHARS = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20];
+const HSPACE_CHARS = [0x09, 0x20, 0xa0];
+const VSPACE_CHARS = [0x0a, 0x0b, 0x0c, 0x0d, 0x85];
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let c = from; c <= to; c++) out.push(c);
+  return out;
+}
+
+const DIGIT = range(0x30, 0x39);
+const UPPER = range(0x41, 0x5a);
+const LOWER = range(0x61, 0x7a);
+const WORD = [...DIGIT, ...UPPER, ...LOWER, 0x5f];
+
+const POSIX: Record<string, number[]> = {
+  alnum: [...DIGIT, ...UPPER, ...LOWER],
+  alpha: [...UPPER, ...LOWER],
+  ascii: range(0x00, 0x7f),
+  blank: [0x09, 0x20],
+  cntrl: [...range(0x00, 0x1f), 0x7f],
+  digit: DIGIT,
+  graph: range(0x21, 0x7e),
+  lower: LOWER,
+  print: range(0x20, 0x7e),
+  punct: [...range(0x21, 0x2f), ...range(0x3a, 0x40), ...range(0x5b, 0x60), ...range(0x7b, 0x7e)],
+  space: SPACE_CHARS,
+  upper: UPPER,
+  word: WORD,
+  xdigit: [...DIGIT, ...range(0x41, 0x46), ...range(0x61, 0x66)],
+};
+
+function hex2(c: number): string {
+  return c.toString(16).padStart(2, '0');
+}
+
+const JS_SPECIAL = new Set('\\^$.|?*+()[]{}/-'.split('').map((c) => c.charCodeAt(0)));
+
+/** A single byte as JS regex source (outside a class). */
+function literal(c: number): string {
+  if (c < 0x20 || c >= 0x7f) return `\\x${hex2(c)}`;
+  return JS_SPECIAL.has(c) ? `\\${String.fromCharCode(c)}` : String.fromCharCode(c);
+}
+
+/** A byte set as a JS class; a set with more than half the bytes is written negated. */
+function classSource(set: Uint8Array): string {
+  let count = 0;
+  for (let c = 0; c < 256; c++) count += set[c] as number;
+  if (count === 0) return '[]';
+  if (count === 256) return '[\\s\\S]';
+  const negate = count > 128;
+  let body = '';
+  for (let c = 0; c < 256; c++) {
+    if (((set[c] as number) === 1) === negate) continue;
+    let end = c;
+    while (end + 1 < 256 && ((set[end + 1] as number) === 1) !== negate) end++;
+    body += end === c ? `\\x${hex2(c)}` : end === c + 1 ? `\\x${hex2(c)}\\x${hex2(end)}` : `\\x${hex2(c)}-\\x${hex2(end)}`;
+    c = end;
+  }
+  return negate ? `[^${body}]` : `[${body}]`;
+}
+
+function setOf(chars: readonly number[], negate = false): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const c of chars) set[c] = 1;
+  if (negate) for (let c = 0; c < 256; c++) set[c] = set[c] ? 0 : 1;
+  return set;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHexCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+function isOctalCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x37;
+}
+
+/** Counts capturing groups, to tell `\12` (back reference) from an octal escape as PCRE does. */
+function countGroups(p: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') {
+      if (p[i + 1] === 'Q') {
+        const end = p.indexOf('\\E', i + 2);
+        i = end === -1 ? p.length : end + 1;
+      } else {
+        i++;
+      }
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (p[i + 1] === '^') i++;
+      if (p[i + 1] === ']') i++;
+    } else if (c === '(') {
+      if (p[i + 1] !== '?' && p[i + 1] !== '*') n++;
+      else if (/^\(\?(P?<[A-Za-z_]|')/.test(p.slice(i, i + 4))) n++;
+    }
+  }
+  return n;
+}
+
+class Translator {
+  private readonly p: string;
+  private pos = 0;
+  private readonly parts: Part[] = [];
+  private readonly frames: Frame[] = [];
+  private flags: Flags = { i: false, s: true, m: false, x: false };
+  private lastAtom = -1;
+  private groupId = 0;
+  private atomicId = 0;
+  private readonly names = new Map<string, number>();
+  private readonly totalGroups: number;
+
+  constructor(pattern: string) {
+    this.p = pattern;
+    this.totalGroups = countGroups(pattern);
+  }
+
+  translate(): TranslatedPattern {
+    this.frames.push({ start: 0, close: '', atomicId: 0, saved: { ...this.flags } });
+    while (this.pos < this.p.length) this.step();
+    if (this.frames.length > 1) throw new PcreSyntaxError('missing ) at end of pattern');
+    return this.render();
+  }
+
+  private code(at = this.pos): number {
+    return at < this.p.length ? this.p.charCodeAt(at) : -1;
+  }
+
+  private atom(text: string): void {
+    this.lastAtom = this.parts.length;
+    this.parts.push(text);
+  }
+
+  private byteAtom(c: number): void {
+    const lower = c | 0x20;
+    if (this.flags.i && lower >= 0x61 && lower <= 0x7a) {
+      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`);
+    } else {
+      this.atom(literal(c));
+    }
+  }
+
+  private setAtom(set: Uint8Array): void {
+    if (this.flags.i) {
+      for (let c = 0x41; c <= 0x5a; c++) {
+        if (set[c] || set[c + 0x20]) {
+          set[c] = 1;
+          set[c + 0x20] = 1;
+        }
+      }
+    }
+    this.atom(classSource(set));
+  }
+
+  private step(): void {
+    const c = this.code();
+    if (this.flags.x) {
+      if (SPACE_CHARS.includes(c)) {
+        this.pos++;
+        return;
+      }
+      if (c === 0x23) {
+        const nl = this.p.indexOf('\n', this.pos);
+        this.pos = nl === -1 ? this.p.length : nl + 1;
+        return;
+      }
+    }
+    switch (c) {
+      case 0x5c: // backslash
+        this.escape();
+        return;
+      case 0x5b: // [
+        this.pos++;
+        this.setAtom(this.parseClass());
+        return;
+      case 0x28: // (
+        this.openGroup();
+        return;
+      case 0x29: // )
+        this.closeGroup();
+        return;
+      case 0x7c: // |
+        this.pos++;
+        this.alternation();
+        return;
+      case 0x2e: // .
+        this.pos++;
+        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]');
+        return;
+      case 0x5e: // ^
+        this.pos++;
+        this.atom(this.flags.m ? '(?:^|(?<=\\n)(?!$))' : '^');
+        return;
+      case 0x24: // $
+        this.pos++;
+        this.atom(this.flags.m ? '(?=\\n|$)' : '$');
+        return;
+      case 0x2a: // *
+      case 0x2b: // +
+      case 0x3f: // ?
+        this.quantifier(String.fromCharCode(c), 1);
+        return;
+      case 0x7b: { // {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(this.p.slice(this.pos, this.pos + 16));
+        if (m) {
+          if (Number(m[1]) > 65535 || (m[3] && Number(m[3]) > 65535)) throw new PcreSyntaxError('number too big in {} quantifier');
+          if (m[3] && Number(m[3]) < Number(m[1])) throw new PcreSyntaxError('numbers out of order in {} quantifier');
+          this.quantifier(m[0], m[0].length);
+        } else {
+          this.pos++;
+          this.byteAtom(c);
+        }
+        return;
+      }
+      default:
+        this.pos++;
+        this.byteAtom(c);
+    }
+  }
+
+  private quantifier(text: string, length: number): void {
+    this.pos += length;
+    if (this.lastAtom < 0) throw new PcreSyntaxError(`quantifier "${text}" does not follow a repeatable item`);
+    const mode = this.code();
+    if (mode === 0x3f) {
+      this.pos++;
+      this.parts.push(text + '?');
+    } else if (mode === 0x2b) {
+      // Possessive: (?>atom{q}) emulated as (?=(atom{q}))\N.
+      this.pos++;
+      const id = --this.atomicId;
+      const atom = this.parts.splice(this.lastAtom);
+      this.parts.push('(?=', { open: id }, ...atom, text, '))', { ref: id });
+    } else {
+      this.parts.push(text);
+    }
+    // A quantifier cannot itself be quantified.
+    this.lastAtom = -1;
+  }
+
+  private alternation(): void {
+    // Flags set by (?i) earlier in the group stay in force in later alternatives, as in PCRE.
+    this.parts.push('|');
+    this.lastAtom = -1;
+  }
+
+  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags): void {
+    const start = this.parts.length;
+    this.frames.push({ start, close, atomicId, saved: { ...this.flags } });
+    this.parts.push(...open);
+    this.flags = flags;
+    this.lastAtom = -1;
+  }
+
+  private closeGroup(): void {
+    this.pos++;
+    if (this.frames.length === 1) throw new PcreSyntaxError('unmatched ) in pattern');
+    const frame = this.frames.pop() as Frame;
+    this.parts.push(frame.close);
+    if (frame.atomicId !== 0) this.parts.push({ ref: frame.atomicId });
+    this.flags = frame.saved;
+    this.lastAtom = frame.start;
+  }
+
+  private openGroup(): void {
+    const p = this.p;
+    const rest = p.slice(this.pos, this.pos + 40);
+    const inherit = (): Flags => ({ ...this.flags });
+    if (rest.startsWith('(*')) throw new PcreSyntaxError(`backtracking control verb or option "${/^\(\*[^)]*\)?/.exec(rest)?.[0]}" is not supported`);
+    if (!rest.startsWith('(?')) {
+      this.pos++;
+      this.pushFrame([{ open: ++this.groupId }], ')', 0, inherit());
+      return;
+    }
+    const named = /^\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/.exec(rest);
+    if (named) {
+      this.pos += named[0].length;
+      const id = ++this.groupId;
+      this.names.set((named[1] ?? named[2]) as string, id);
+      this.pushFrame([{ open: id }], ')', 0, inherit());
+      return;
+    }
+    const simple: Record<string, string> = { '(?:': '(?:', '(?=': '(?=', '(?!': '(?!', '(?<=': '(?<=', '(?<!': '(?<!' };
+    for (const [pcre, js] of Object.entries(simple)) {
+      if (rest.startsWith(pcre)) {
+        this.pos += pcre.length;
+        this.pushFrame([js], ')', 0, inherit());
+        return;
+      }
+    }
+    if (rest.startsWith('(?>')) {
+      this.pos += 3;
+      const id = --this.atomicId;
+      this.pushFrame(['(?=', { open: id }], '))', id, inherit());
+      return;
+    }
+    if (rest.startsWith('(?#')) {
+      const end = p.indexOf(')', this.pos);
+      if (end === -1) throw new PcreSyntaxError('missing ) after (?# comment');
+      this.pos = end + 1;
+      return;
+    }
+    const backref = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest);
+    if (backref) {
+      this.pos += backref[0].length;
+      this.namedRef(backref[1] as string);
+      return;
+    }
+    const opts = /^\(\?(\^)?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(rest);
+    if (!opts) {
+      const what = rest.startsWith('(?(') ? 'conditional group (?(...)'
+        : rest.startsWith('(?|') ? 'branch reset group (?|...)'
+        : /^\(\?[R0-9+&-]|^\(\?P>/.test(rest) ? 'recursion or subroutine call'
+        : `group syntax "${rest.slice(0, 4)}"`;
+      throw new PcreSyntaxError(`${what} is not supported`);
+    }
+    this.pos += opts[0].length;
+    const flags: Flags = opts[1] ? { i: false, s: false, m: false, x: false } : inherit();
+    const apply = (letters: string, on: boolean): void => {
+      for (const l of letters) {
+        if (l === 'i' || l === 's' || l === 'm' || l === 'x') flags[l] = on;
+        else throw new PcreSyntaxError(`inline flag "${l}" is not supported`);
+      }
+    };
+    apply(opts[2] ?? '', true);
+    apply(opts[3] ?? '', false);
+    if (opts[4] === ':') {
+      this.pushFrame(['(?:'], ')', 0, flags);
+      return;
+    }
+    // (?flags) applies to the rest of the enclosing group, across its later alternatives too.
+    this.flags = flags;
+    this.lastAtom = -1;
+  }
+
+  private namedRef(name: string): void {
+    const id = this.names.get(name);
+    if (id === undefined) throw new PcreSyntaxError(`reference to non-existent subpattern "${name}"`);
+    this.ref(id);
+  }
+
+  private numberedRef(n: number): void {
+    if (n < 1 || n > this.totalGroups) throw new PcreSyntaxError(`reference to non-existent subpattern ${n}`);
+    this.ref(n);
+  }
+
+  /** A back reference; under (?i) it compares caselessly, which needs a JS modifier group. */
+  private ref(id: number): void {
+    this.lastAtom = this.parts.length;
+    if (this.flags.i) this.parts.push('(?i:', { ref: id }, ')');
+    else this.parts.push({ ref: id });
+  }
+
+  /** Escapes outside a class. */
+  private escape(): void {
+    const p = this.p;
+    const e = p[this.pos + 1];
+    if (e === undefined) throw new PcreSyntaxError('\\ at end of pattern');
+    switch (e) {
+      case 'd': case 'D': case 'w': case 'W':
+        this.pos += 2;
+        this.atom(`\\${e}`);
+        return;
+      case 'b': case 'B':
+        this.pos += 2;
+        this.atom(`\\${e}`);
+        return;
+      case 'A':
+        this.pos += 2;
+        this.atom('^');
+        return;
+      case 'z':
+        this.pos += 2;
+        this.atom('$');
+        return;
+      case 'Z':
+        this.pos += 2;
+        this.atom('(?=\\n?$)');
+        return;
+      case 'R':
+        this.pos += 2;
+        this.atom('(?:\\r\\n|[\\n\\v\\f\\r\\x85])');
+        return;
+      case 'Q': {
+        const end = p.indexOf('\\E', this.pos + 2);
+        const text = p.slice(this.pos + 2, end === -1 ? p.length : end);
+        this.pos = end === -1 ? p.length : end + 2;
+        for (let k = 0; k < text.length; k++) this.byteAtom(text.charCodeAt(k));
+        return;
+      }
+      case 'E':
+        this.pos += 2;
+        return;
+      case 'g': {
+        const m = /^\\g(?:\{(-?\d+)\}|(-?\d+)|\{([A-Za-z_][A-Za-z0-9_]*)\})/.exec(p.slice(this.pos, this.pos + 40));
+        if (!m) throw new PcreSyntaxError('\\g is not followed by a group number or name');
+        this.pos += m[0].length;
+        if (m[3] !== undefined) {
+          this.namedRef(m[3]);
+          return;
+        }
+        const n = Number(m[1] ?? m[2]);
+        this.numberedRef(n < 0 ? this.groupId + 1 + n : n);
+        return;
+      }
+      case 'k': {
+        const m = /^\\k(?:<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)'|\{([A-Za-z_][A-Za-z0-9_]*)\})/.exec(p.slice(this.pos, this.pos + 40));
+        if (!m) throw new PcreSyntaxError('\\k is not followed by a group name');
+        this.pos += m[0].length;
+        this.namedRef((m[1] ?? m[2] ?? m[3]) as string);
+        return;
+      }
+      case 'G': case 'K': case 'p': case 'P': case 'X':
+        throw new PcreSyntaxError(`escape \\${e} is not supported`);
+      default:
+        break;
+    }
+    if (e >= '1' && e <= '9') {
+      const digits = /^\d+/.exec(p.slice(this.pos + 1))?.[0] as string;
+      const n = Number(digits);
+      // PCRE: a back reference when below 10 or not above the group count; otherwise octal.
+      if (n < 10 || n <= this.totalGroups) {
+        this.pos += 1 + digits.length;
+        this.numberedRef(n);
+        return;
+      }
+    }
+    const set = this.classEscape();
+    if (set) this.setAtom(set.set);
+    else this.byteAtom(this.singleEscape());
+  }
+
+  /** Class-like escapes (\s \h \v \N and friends); advances past them when matched. */
+  private classEscape(inClass = false): { set: Uint8Array } | undefined {
+    const e = this.p[this.pos + 1];
+    let set: Uint8Array | undefined;
+    switch (e) {
+      case 's': set = setOf(SPACE_CHARS); break;
+      case 'S': set = setOf(SPACE_CHARS, true); break;
+      case 'h': set = setOf(HSPACE_CHARS); break;
+      case 'H': set = setOf(HSPACE_CHARS, true); break;
+      case 'v': set = setOf(VSPACE_CHARS); break;
+      case 'V': set = setOf(VSPACE_CHARS, true); break;
+      case 'd': set = inClass ? setOf(DIGIT) : undefined; break;
+      case 'D': set = inClass ? setOf(DIGIT, true) : undefined; break;
+      case 'w': set = inClass ? setOf(WORD) : undefined; break;
+      case 'W': set = inClass ? setOf(WORD, true) : undefined; break;
+      case 'N': set = inClass ? undefined : setOf([0x0a], true); break;
+      case 'C': set = inClass ? undefined : setOf([], true); break;
+      default: break;
+    }
+    if (set) this.pos += 2;
+    return set ? { set } : undefined;
+  }
+
+  /** An escape that stands for one byte; advances past it. */
+  private singleEscape(inClass = false): number {
+    const p = this.p;
+    const e = p.charCodeAt(this.pos + 1);
+    const ch = p[this.pos + 1] as string;
+    this.pos += 2;
+    switch (ch) {
+      case 'a': return 0x07;
+      case 'e': return 0x1b;
+      case 'f': return 0x0c;
+      case 'n': return 0x0a;
+      case 'r': return 0x0d;
+      case 't': return 0x09;
+      case 'b': if (inClass) return 0x08; break;
+      case 'c': {
+        const x = p.charCodeAt(this.pos);
+        if (Number.isNaN(x) || x > 0x7f) throw new PcreSyntaxError('\\c must be followed by an ASCII character');
+        this.pos++;
+        return (x >= 0x61 && x <= 0x7a ? x - 0x20 : x) ^ 0x40;
+      }
+      case 'x': {
+        if (p[this.pos] === '{') {
+          const end = p.indexOf('}', this.pos);
+          const digits = end === -1 ? '' : p.slice(this.pos + 1, end);
+          if (!/^[0-9a-fA-F]+$/.test(digits)) throw new PcreSyntaxError('malformed \\x{...} escape');
+          const v = Number.parseInt(digits, 16);
+          if (v > 0xff) throw new PcreSyntaxError(`character value \\x{${digits}} is too large for a byte pattern`);
+          this.pos = end + 1;
+          return v;
+        }
+        let v = 0;
+        let k = 0;
+        while (k < 2 && isHexCode(p.charCodeAt(this.pos))) {
+          v = v * 16 + Number.parseInt(p[this.pos] as string, 16);
+          this.pos++;
+          k++;
+        }
+        return v;
+      }
+      case 'o': {
+        const m = /^\{([0-7]+)\}/.exec(p.slice(this.pos));
+        if (!m) throw new PcreSyntaxError('malformed \\o{...} escape');
+        const v = Number.parseInt(m[1] as string, 8);
+        if (v > 0xff) throw new PcreSyntaxError(`character value \\o{${m[1]}} is too large for a byte pattern`);
+        this.pos += m[0].length;
+        return v;
+      }
+      default:
+        break;
+    }
+    if (isOctalCode(e)) {
+      // Up to three octal digits (the first already consumed).
+      let v = e - 0x30;
+      let k = 1;
+      while (k < 3 && isOctalCode(p.charCodeAt(this.pos))) {
+        v = v * 8 + (p.charCodeAt(this.pos) - 0x30);
+        this.pos++;
+        k++;
+      }
+      if (v > 0xff) throw new PcreSyntaxError('octal value is greater than \\377 in a byte pattern');
+      return v;
+    }
+    if (e === 0x38 || e === 0x39) return e; // \8 \9 without such a group: the digit itself
+    // PCRE2 rejects unknown letter escapes (PCRE1 took them literally): refuse rather than guess.
+    if ((e >= 0x41 && e <= 0x5a) || (e >= 0x61 && e <= 0x7a)) {
+      throw new PcreSyntaxError(`unrecognized escape \\${ch}${inClass ? ' in character class' : ''}`);
+    }
+    return e;
+  }
+
+  /** Parses a class after `[` into a byte set. */
+  private parseClass(): Uint8Array {
+    const p = this.p;
+    const set = new Uint8Array(256);
+    let negate = false;
+    if (p[this.pos] === '^') {
+      negate = true;
+      this.pos++;
+    }
+    let first = true;
+    for (;;) {
+      if (this.pos >= p.length) throw new PcreSyntaxError('missing terminating ] for character class');
+      const c = p.charCodeAt(this.pos);
+      if (c === 0x5d && !first) {
+        this.pos++;
+        break;
+      }
+      first = false;
+      if (c === 0x5b) {
+        const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(this.pos, this.pos + 14));
+        if (posix) {
+          const chars = POSIX[posix[2] as string];
+          if (!chars) throw new PcreSyntaxError(`unknown POSIX class name "${posix[2]}"`);
+          const add = setOf(chars, posix[1] === '^');
+          for (let k = 0; k < 256; k++) if (add[k]) set[k] = 1;
+          this.pos += posix[0].length;
+          continue;
+        }
+      }
+      if (c === 0x5c && p[this.pos + 1] === 'Q') {
+        const end = p.indexOf('\\E', this.pos + 2);
+        const text = p.slice(this.pos + 2, end === -1 ? p.length : end);
+        this.pos = end === -1 ? p.length : end + 2;
+        for (let k = 0; k < text.length; k++) set[text.charCodeAt(k)] = 1;
+        continue;
+      }
+      if (c === 0x5c && p[this.pos + 1] === 'E') {
+        this.pos += 2;
+        continue;
+      }
+      let lo: number;
+      if (c === 0x5c) {
+        const cls = this.classEscape(true);
+        if (cls) {
+          for (let k = 0; k < 256; k++) if (cls.set[k]) set[k] = 1;
+          continue;
+        }
+        lo = this.singleEscape(true);
+      } else {
+        lo = c;
+        this.pos++;
+      }
+      // A range needs "-" followed by something other than "]".
+      if (p[this.pos] === '-' && this.pos + 1 < p.length && p[this.pos + 1] !== ']') {
+        const save = this.pos;
+        this.pos++;
+        let hi: number;
+        if (p[this.pos] === '\\') {
+          const cls = this.classEscape(true);
+          if (cls) {
+            // "a-\d" is a literal a, "-" and the class, as in PCRE.
+            set[lo] = 1;
+            set[0x2d] = 1;
+            for (let k = 0; k < 256; k++) if (cls.set[k]) set[k] = 1;
+            continue;
+          }
+          hi = this.singleEscape(true);
+        } else if (p[this.pos] === '[' && /^\[:\^?[a-z]+:\]/.test(p.slice(this.pos, this.pos + 14))) {
+          this.pos = save;
+          set[lo] = 1;
+          continue;
+        } else {
+          hi = p.charCodeAt(this.pos);
+          this.pos++;
+        }
+        if (hi < lo) throw new PcreSyntaxError('range out of order in character class');
+        for (let k = lo; k <= hi; k++) set[k] = 1;
+        continue;
+      }
+      set[lo] = 1;
+    }
+    if (negate) for (let k = 0; k < 256; k++) set[k] = set[k] ? 0 : 1;
+    return set;
+  }
+
+  private render(): TranslatedPattern {
+    // Number every capturing group by position, as JS does, then write references.
+    const jsIndex = new Map<number, number>();
+    let n = 0;
+    for (const part of this.parts) {
+      if (typeof part !== 'string' && 'open' in part) jsIndex.set(part.open, ++n);
+    }
+    let source = '';
+    for (const part of this.parts) {
+      if (typeof part === 'string') source += part;
+      else if ('open' in part) source += '(';
+      else source += `(?:\\${jsIndex.get(part.ref) as number})`;
+    }
+    const groupMap: number[] = [0];
+    for (let g = 1; g <= this.groupId; g++) groupMap.push(jsIndex.get(g) as number);
+    return { source, groupMap, groupCount: this.groupId };
+  }
+}
+
+/** Translates a PCRE pattern (a byte string) to an equivalent JS RegExp source. */
+export function translatePcre(pattern: string): TranslatedPattern {
+  return new Translator(pattern).translate();
+}

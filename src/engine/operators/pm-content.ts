@@ -1,0 +1,48 @@
+/**
+ * ModSecurity's phrase syntax for @pm and @pmFromFile (parse_pm_content):
+ * `|41 42|` writes bytes in hex between pipes, and `\` escapes `:`, `;`, `\`
+ * and `"`. Leading whitespace is dropped and, when the text starts and ends
+ * with `"`, the quotes are removed. Quirks kept from v2: the converted text is
+ * used only if something was actually converted (otherwise pipes stay as
+ * typed), non-hex bytes between pipes are dropped, and any other escape makes
+ * the whole text count as literal (ModSecurity falls back to the raw text).
+ */
+import { isHex, isSpace } from '../transformations/bytes.ts';
+
+export function parsePmContent(raw: string): string {
+  let offset = 0;
+  while (offset < raw.length && isSpace(raw.charCodeAt(offset))) offset++;
+  let text = raw.slice(offset);
+  if (text.length > 0 && text[0] === '"' && text[text.length - 1] === '"') text = text.slice(1, -1);
+  if (text.length === 0) return raw; // v2: "Content length is 0", so the raw text is used
+  let out = '';
+  let converted = false;
+  let bin = false;
+  let esc = false;
+  let pending = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch === '|') {
+      bin = !bin;
+    } else if (!esc && ch === '\\') {
+      esc = true;
+    } else if (bin) {
+      if (isHex(ch.charCodeAt(0))) {
+        pending += ch;
+        if (pending.length === 2) {
+          out += String.fromCharCode(Number.parseInt(pending, 16));
+          pending = '';
+          converted = true;
+        }
+      }
+    } else if (esc) {
+      if (ch !== ':' && ch !== ';' && ch !== '\\' && ch !== '"') return raw;
+      out += ch;
+      esc = false;
+      converted = true;
+    } else {
+      out += ch;
+    }
+  }
+  return converted ? out : text;
+}

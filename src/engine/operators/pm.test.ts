@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RuleError } from '../errors.ts';
+import { AhoCorasick } from './aho-corasick.ts';
+import { parsePmContent } from './pm-content.ts';
+import { pm } from './pm.ts';
+import { phrasesFromText, pmFromFile } from './pm-from-file.ts';
+import type { MatchState, OperatorContext } from './types.ts';
+
+const context = (baseDir = '.'): OperatorContext => ({
+  file: 'rules.conf',
+  line: 3,
+  baseDir,
+  compileMacro: (text) => ({ text, isConstant: true, expand: () => text }),
+});
+
+function state(capture = false): MatchState & { tx: Map<number, string> } {
+  const tx = new Map<number, string>();
+  return { capture, tx, setCapture: (i, v) => void tx.set(i, v), lookup: () => '' };
+}
+
+test('@pm matches any phrase, ignoring ASCII case only', () => {
+  const op = pm('nikto sqlmap  <script', context());
+  assert.equal(op.match('User-Agent: SQLMap/1.0', state()), true);
+  assert.equal(op.match('x<SCRIPT>', state()), true);
+  assert.equal(op.match('curl/8', state()), false);
+  assert.equal(op.match('', state()), false);
+  assert.equal(pm('\xe9t\xe9', context()).match('\xc9T\xc9', state()), false);
+});
+
+test('@pm capture sets TX:0 to the phrase as written', () => {
+  const s = state(true);
+  assert.equal(pm('Document.Cookie window.location', context()).match('x=document.cookie', s), true);
+  assert.deepEqual([...s.tx.entries()], [[0, 'Document.Cookie']]);
+});
+
+test('@pm reports the phrase that ends first, the longest one ending there', () => {
+  const ac = new AhoCorasick(['bcd', 'abcd', 'cd', 'xyz', 'b']);
+  assert.equal(ac.firstMatch('zabcdxyz'), 'b');
+  const ac2 = new AhoCorasick(['bcd', 'abcd', 'cd']);
+  assert.equal(ac2.firstMatch('zabcdxyz'), 'abcd');
+  const ac3 = new AhoCorasick(['he', 'she', 'his', 'hers']);
+  assert.equal(ac3.firstMatch('ushers'), 'she');
+  assert.equal(ac3.firstMatch('ahishers'), 'his');
+  assert.equal(new AhoCorasick(['aab']).firstMatch('aaab'), 'aab');
+});
+
+test('@pm phrase syntax: hex bytes between pipes and escapes', () => {
+  assert.equal(parsePmContent('|41 42|c'), 'ABc');
+  assert.equal(parsePmContent('a\\;b\\\\c'), 'a;b\\c');
+  assert.equal(parsePmContent('"quoted phrase"'), 'quoted phrase');
+  assert.equal(parsePmContent('  lead'), 'lead');
+  // Nothing converted: pipes stay as typed.
+  assert.equal(parsePmContent('a|b|c'), 'a|b|c');
+  // Unsupported escape: v2 falls back to the raw text.
+  assert.equal(parsePmContent('a\\nb'), 'a\\nb');
+  assert.equal(pm('|3c|script', context()).match('<script', state()), true);
+});
+
+test('@pm without phrases is a RuleError', () => {
+  assert.throws(() => pm('   ', context()), RuleError);
+});
+
+test('phrase files: trimming, comments, blank lines, CRLF, v2 single-byte skip', () => {
+  assert.deepEqual(phrasesFromText('# comment\n\n  alpha  \r\nbeta\nx\n \t\ngam ma\nlast'), ['alpha', 'beta', 'gam ma', 'last']);
+  assert.deepEqual(phrasesFromText('FFI\\\\CData\nseg\\nfault\n'), ['FFI\\CData', 'seg\\nfault']);
+});
+
+test('@pmFromFile reads files relative to the rule file, several per rule', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'picket-pm-'));
+  writeFileSync(join(dir, 'a.data'), '# list\n/etc/passwd\n.htaccess\n');
+  writeFileSync(join(dir, 'b.data'), 'web.config\n');
+  const op = pmFromFile('a.data b.data', context(dir));
+  const s = state(true);
+  assert.equal(op.match('GET /app/WEB.CONFIG', s), true);
+  assert.equal(s.tx.get(0), 'web.config');
+  assert.equal(op.match('/var/www/.HTACCESS', state()), true);
+  assert.equal(op.match('/index.html', state()), false);
+});
+
+test('@pmFromFile: a missing file is a RuleError naming the path', () => {
+  assert.throws(() => pmFromFile('missing.data', context('/nonexistent-dir')), (e: unknown) => {
+    assert.ok(e instanceof RuleError);
+    assert.match(e.message, /\/nonexistent-dir\/missing\.data/);
+    assert.equal(e.line, 3);
+    return true;
+  });
+});
+
+test('@pmFromFile loads every CRS v4.28 data file', () => {
+  const dir = new URL('../../../../shared/crs-4.28.0/rules/', import.meta.url).pathname;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.data'));
+  assert.ok(files.length > 10, 'is ../shared/crs-4.28.0 present?');
+  for (const file of files) pmFromFile(file, context(dir));
+  const shells = pmFromFile('unix-shell.data', context(dir));
+  assert.equal(shells.match('; cat /ETC/PASSWD', state()), true);
+  assert.equal(pmFromFile('php-errors.data', context(dir)).match('Cannot add next element to object of type FFI\\CData', state()), true);
+});

@@ -1,0 +1,51 @@
+/**
+ * `@pm`
+ *
+ * Description: Phrase match: matches when any of the space-separated phrases
+ * occurs in the input, ignoring ASCII case (Aho-Corasick, built at load). An
+ * empty input never matches. With `capture`, TX:0 is the phrase found (as
+ * written in the rule). Phrases use ModSecurity's syntax: `|HH HH|` for hex
+ * bytes, `\` before `:` `;` `\` `"`.
+ *
+ * Arguments: phrases separated by whitespace.
+ *
+ * Example:
+ *   SecRule REQUEST_HEADERS:User-Agent "@pm nikto sqlmap" "id:1,phase:1,capture,deny,logdata:'%{TX.0}'"
+ */
+import { RuleError } from '../errors.ts';
+import { isSpace } from '../transformations/bytes.ts';
+import { AhoCorasick } from './aho-corasick.ts';
+import { parsePmContent } from './pm-content.ts';
+import type { MatchState, Operator, OperatorFactory } from './types.ts';
+
+/** The operator shared by @pm and @pmFromFile once the phrases are known. */
+export function phraseOperator(automaton: AhoCorasick): Operator {
+  return {
+    match(input: string, state: MatchState): boolean {
+      if (input.length === 0) return false;
+      const phrase = automaton.firstMatch(input);
+      if (phrase === undefined) return false;
+      if (state.capture) state.setCapture(0, phrase);
+      return true;
+    },
+  };
+}
+
+/** Splits on C-isspace runs, as v2's phrase loop does. */
+export function splitPhrases(text: string): string[] {
+  const phrases: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < text.length && !isSpace(text.charCodeAt(i))) i++;
+    if (i > start) phrases.push(text.slice(start, i));
+  }
+  return phrases;
+}
+
+export const pm: OperatorFactory = (argument, context) => {
+  const phrases = splitPhrases(parsePmContent(argument));
+  if (phrases.length === 0) throw new RuleError("@pm: missing parameter (no phrases)", context.file, context.line);
+  return phraseOperator(new AhoCorasick(phrases));
+};
