@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderStatus } from './block-response.ts';
+import { clientErrorStatus, forwardPathOf, serverOptions } from './server.ts';
+
+describe('clientErrorStatus', () => {
+  const error = (code: string, rawPacket?: Buffer): Error & { code: string; rawPacket?: Buffer } =>
+    Object.assign(new Error(code), { code, ...(rawPacket ? { rawPacket } : {}) });
+  it('maps parser errors to statuses', () => {
+    assert.equal(clientErrorStatus(error('HPE_INVALID_TRANSFER_ENCODING'), 100), 400);
+    assert.equal(clientErrorStatus(error('HPE_UNEXPECTED_CONTENT_LENGTH'), 100), 400);
+    assert.equal(clientErrorStatus(error('ERR_HTTP_REQUEST_TIMEOUT'), 100), 408);
+    assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('GET /aaaa')), 100), 414);
+    assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('GET / HTTP/1.1\r\nX: aaaa')), 100), 431);
+    assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('aaaaaaaaaa')), 100), 431);
+  });
+});
+
+describe('forwardPathOf', () => {
+  it('accepts origin-form, absolute-form and OPTIONS *', () => {
+    assert.equal(forwardPathOf('GET', '/a?b'), '/a?b');
+    assert.equal(forwardPathOf('GET', 'http://h:8080/a?b'), '/a?b');
+    assert.equal(forwardPathOf('GET', 'https://h'), '/');
+    assert.equal(forwardPathOf('GET', 'http://h?q'), '/?q');
+    assert.equal(forwardPathOf('OPTIONS', '*'), '*');
+    assert.equal(forwardPathOf('GET', '*'), null);
+    assert.equal(forwardPathOf('GET', 'h/a'), null);
+  });
+});
+
+describe('serverOptions', () => {
+  it('keeps headersTimeout within requestTimeout, checks often enough, stays strict', () => {
+    const options = serverOptions({
+      requestBody: 1, requestBodyNoFiles: 1, requestBodyAction: 'Reject', responseBody: 1,
+      headerBytes: 8192, uriLength: 100, headersTimeoutMs: 60_000, requestTimeoutMs: 30_000, upstreamTimeoutMs: 1, keepAliveTimeoutMs: 5000,
+    });
+    assert.equal(options.headersTimeout, 30_000);
+    assert.equal(options.maxHeaderSize, 8192);
+    assert.equal(options.insecureHTTPParser, false);
+    assert.ok((options.connectionsCheckingInterval ?? Infinity) <= 1000);
+  });
+});
+
+describe('renderStatus', () => {
+  it('says nothing but the status and the id', () => {
+    assert.equal(renderStatus(403, 'id-1').body.toString(), '403 Forbidden\nrequest id: id-1\n');
+    assert.equal(renderStatus(403, 'id-1', 'application/json, text/plain').body.toString(), '{"status":403,"requestId":"id-1"}\n');
+  });
+});
