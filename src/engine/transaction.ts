@@ -85,9 +85,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #responseChunks: Buffer[] = [];
   #responseLength = 0;
 
-  // Scratch arrays for target values (rule evaluation is not re-entrant).
-  #vNames: string[] = [];
-  #vValues: string[] = [];
+  // Scratch arrays for target values (rule evaluation is not re-entrant). Names are
+  // built only for values that match: variable + (key === null ? '' : ':' + key).
+  readonly #vVar: string[] = [];
+  readonly #vKey: (string | null)[] = [];
+  readonly #vVal: string[] = [];
+  #vn = 0;
 
   constructor(waf: WafImpl, id: string) {
     this.#waf = waf;
@@ -451,13 +454,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       for (const a of actions) a.execute(this);
       return true;
     }
-    const names = this.#vNames;
-    const values = this.#vValues;
-    names.length = 0;
-    values.length = 0;
+    this.#vn = 0;
     const removals = this.#targetRemovals === null ? null : this.#removalsFor(head);
-    for (const target of link.targets) this.#collect(target, link.exclusions, removals, names, values);
-    const n = names.length;
+    for (const target of link.targets) this.#collect(target, link.exclusions, removals);
+    const n = this.#vn;
     if (n === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
     const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
@@ -465,10 +465,13 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const negated = link.negated;
     const chain = link.transformations;
     let matched = false;
+    const vars = this.#vVar;
+    const keys = this.#vKey;
+    const vals = this.#vVal;
     for (let i = 0; i < n; i++) {
-      const raw = values[i] as string;
-      const name = names[i] as string;
+      const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
+        const name = nameOf(vars[i] as string, keys[i] as string | null);
         let current = raw;
         let hit = op.match(current, this) !== negated;
         if (hit) this.#onMatch(name, current, actions);
@@ -485,7 +488,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
         const value = chain.length === 0 ? raw : runChain(raw, chain, this.#cache);
         if (op.match(value, this) !== negated) {
           matched = true;
-          this.#onMatch(name, value, actions);
+          this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
         }
       }
       if (matched && stopEarly) break;
@@ -501,62 +504,53 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     for (const a of actions) a.execute(this);
   }
 
-  #collect(target: Target, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null, names: string[], values: string[]): void {
+  #push(variable: string, key: string | null, value: string): void {
+    const i = this.#vn++;
+    this.#vVar[i] = variable;
+    this.#vKey[i] = key;
+    this.#vVal[i] = value;
+  }
+
+  #collect(target: Target, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null): void {
     const variable = target.variable;
     if (variable === 'XML') {
-      this.#collectXml(target, names, values);
+      this.#collectXml(target);
       return;
     }
     const resolved = target.definition.resolve(this.data);
     if (resolved === null) {
-      if (target.count) {
-        names.push(`&${variable}`);
-        values.push('0');
-      }
+      if (target.count) this.#push(`&${variable}`, null, '0');
       return;
     }
     if (typeof resolved === 'string') {
       if (isExcluded(variable, NO_VALUE_NAME, exclusions, removals)) return;
-      names.push(target.count ? `&${variable}` : variable);
-      values.push(target.count ? '1' : resolved);
+      if (target.count) this.#push(`&${variable}`, null, '1');
+      else this.#push(variable, null, resolved);
       return;
     }
     const entries = selectEntries(resolved, target);
-    let count = 0;
-    for (const e of entries) {
-      if ((exclusions.length > 0 || removals !== null) && isExcluded(variable, e.key, exclusions, removals)) continue;
-      if (target.count) {
-        count++;
-        continue;
-      }
-      names.push(`${variable}:${e.key}`);
-      values.push(e.value);
-    }
+    const filter = exclusions.length > 0 || removals !== null;
     if (target.count) {
-      names.push(target.key !== undefined ? `&${variable}:${target.key}` : `&${variable}`);
-      values.push(String(count));
+      let count = 0;
+      for (const e of entries) if (!filter || !isExcluded(variable, e.key, exclusions, removals)) count++;
+      this.#push(`&${variable}`, target.key ?? null, String(count));
+      return;
+    }
+    for (let j = 0; j < entries.length; j++) {
+      const e = entries[j] as Entry;
+      if (filter && isExcluded(variable, e.key, exclusions, removals)) continue;
+      this.#push(variable, e.key, e.value);
     }
   }
 
-  #collectXml(target: Target, names: string[], values: string[]): void {
+  #collectXml(target: Target): void {
     const doc = this.data.xmlDocument as XmlDocument | null;
-    if (doc === null) {
-      if (target.count) {
-        names.push('&XML');
-        values.push('0');
-      }
-      return;
-    }
-    const found = target.xpath ? evaluateXpath(doc, target.xpath) : [];
+    const found = doc === null || target.xpath === undefined ? [] : evaluateXpath(doc, target.xpath);
     if (target.count) {
-      names.push('&XML');
-      values.push(String(found.length));
+      this.#push('&XML', null, String(found.length));
       return;
     }
-    for (const v of found) {
-      names.push('XML');
-      values.push(v);
-    }
+    for (const v of found) this.#push('XML', null, v);
   }
 
   #removalsFor(head: Rule): TargetSelector[] | null {
@@ -583,7 +577,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     if (r === null) return '';
     if (typeof r === 'string') return r;
     if (key === undefined) return r.all()[0]?.value ?? '';
-    return r.get(key)[0]?.value ?? '';
+    return r.first(key) ?? '';
   }
 
   #ruleInfo(): VarCollection {
@@ -696,6 +690,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       this.#auditLogParts = parts;
     }
   }
+}
+
+function nameOf(variable: string, key: string | null): string {
+  return key === null ? variable : `${variable}:${key}`;
 }
 
 function selectEntries(c: Collection, target: Target): readonly Entry[] {

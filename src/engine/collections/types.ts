@@ -10,4 +10,6 @@ export interface Collection {
   all(): readonly Entry[];
   /** Entries whose key equals `key`, ignoring case. */
   get(key: string): readonly Entry[];
+  /** The first value of `key` (ignoring case), or undefined. */
+  first(key: string): string | undefined;
 }

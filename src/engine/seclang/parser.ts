@@ -114,6 +114,9 @@ function apply(builder: RulesetBuilder, d: Directive, depth: number, dir: string
       builder.errors.push(e.file ? e : e instanceof UnsupportedError ? new UnsupportedError(e.kind, e.construct, d.file, d.line) : new RuleError(e.message, d.file, d.line));
       // A failed link leaves its chain open: close it so later rules stay independent.
       if (d.name.toLowerCase() === 'secrule') {
+        // A broken link must not leave its head matching alone: disable the whole chain.
+        const open = builder.pendingChain;
+        if (open) (open.head ?? open).removed = true;
         builder.pendingChain = null;
         builder.orphanChain = hasChainAction(d.args[2]);
       }
