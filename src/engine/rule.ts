@@ -5,7 +5,7 @@
  * Evaluation lives in transaction.ts (it needs the transaction's state); the
  * phase loop in rule-group.ts.
  */
-import type { XpathQuery } from './body/xml.ts';
+import type { XpathQuery } from './body/index.ts';
 import type { Macro } from './macro.types.ts';
 import type { Operator } from './operators/types.ts';
 import type { ChainNode } from './transform-chain.ts';

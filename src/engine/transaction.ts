@@ -12,12 +12,8 @@
 import type { Interruption, MatchedRule, RuleEngineMode, Transaction } from './api.ts';
 import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
 import { idInRanges } from './actions/types.ts';
-import { BodyParseError } from './body/errors.ts';
-import { parseJson } from './body/json.ts';
-import { multipartVariables, parseMultipart } from './body/multipart.ts';
-import { parseUrlencoded } from './body/urlencoded.ts';
-import { evaluateXpath, parseXml } from './body/xml.ts';
-import type { XmlDocument } from './body/xml.ts';
+import { BodyParseError, evaluateXpath, multipartVariables, parseJson, parseMultipart, parseUrlencoded, parseXml } from './body/index.ts';
+import type { XmlDocument } from './body/index.ts';
 import type { Collection, Entry } from './collections/types.ts';
 import { VarCollection } from './collections/var-collection.ts';
 import type { MatchState } from './operators/types.ts';

@@ -11,8 +11,8 @@
  * Example: SecDefaultAction "phase:2,log,auditlog,deny,status:403"
  */
 import { RuleError, UnsupportedError } from '../../errors.ts';
-import { compileXpath } from '../../body/xml.ts';
-import type { XpathQuery } from '../../body/xml.ts';
+import { compileXpath } from '../../body/index.ts';
+import type { XpathQuery } from '../../body/index.ts';
 import type { ActionContext, ActionSet } from '../../actions/types.ts';
 import { getTransformation } from '../../transformations/index.ts';
 import type { Transformation } from '../../transformations/types.ts';
@@ -20,7 +20,7 @@ import { getVariable } from '../../variables/index.ts';
 import { Rule } from '../../rule.ts';
 import type { RulesetBuilder } from '../builder.ts';
 import type { Directive } from '../lexer.ts';
-import { findOperator } from '../operator-registry.ts';
+import { getOperator } from '../../operators/index.ts';
 import { parseActions, parseOperator, parseTargets } from '../rule-parser.ts';
 import type { TargetSpec } from '../rule-parser.ts';
 
@@ -98,7 +98,7 @@ function compile(builder: RulesetBuilder, d: Directive, targets: string | null, 
     addTargets(rule, parseTargets(targets, d.file, d.line), d.file, d.line);
     if (rule.targets.length === 0) throw new RuleError('rule has only excluded targets', d.file, d.line);
     const op = parseOperator(operator);
-    const factory = findOperator(op.name);
+    const factory = getOperator(op.name);
     if (factory === undefined) throw new UnsupportedError('operator', `@${op.name}`, d.file, d.line);
     rule.operator = factory(op.argument, {
       file: d.file,
