@@ -178,25 +178,27 @@ export function fold(st: SqliState): number {
 
     const a = tv[left] as SqliToken;
     const b = tv[left + 1] as SqliToken;
+    const at = a.type;
+    const bt = b.type;
 
-    if (a.type === T_STRING && b.type === T_STRING) {
+    if (at === T_STRING && bt === T_STRING) {
       // "foo" "bar" is one string.
       pos -= 1;
       st.statsFolds += 1;
       continue;
-    } else if (a.type === T_SEMICOLON && b.type === T_SEMICOLON) {
+    } else if (at === T_SEMICOLON && bt === T_SEMICOLON) {
       pos -= 1;
       st.statsFolds += 1;
       continue;
     } else if (
-      (a.type === T_OPERATOR || a.type === T_LOGIC_OPERATOR) &&
-      (isUnaryOp(b) || b.type === T_SQLTYPE)
+      (at === T_OPERATOR || at === T_LOGIC_OPERATOR) &&
+      (isUnaryOp(b) || bt === T_SQLTYPE)
     ) {
       pos -= 1;
       st.statsFolds += 1;
       left = 0;
       continue;
-    } else if (a.type === T_LEFTPARENS && isUnaryOp(b)) {
+    } else if (at === T_LEFTPARENS && isUnaryOp(b)) {
       pos -= 1;
       st.statsFolds += 1;
       if (left > 0) left -= 1;
@@ -207,45 +209,45 @@ export function fold(st: SqliState): number {
       if (left > 0) left -= 1;
       continue;
     } else if (
-      a.type === T_SEMICOLON &&
-      b.type === T_FUNCTION &&
+      at === T_SEMICOLON &&
+      bt === T_FUNCTION &&
       (b.at(0) === 0x49 || b.at(0) === 0x69) &&
       (b.at(1) === 0x46 || b.at(1) === 0x66)
     ) {
       // T-SQL: `; IF ...` is control flow, not the IF() function.
       b.type = T_TSQL;
       continue;
-    } else if ((a.type === T_BAREWORD || a.type === T_VARIABLE) && b.type === T_LEFTPARENS && isFunctionLikeWord(a)) {
+    } else if ((at === T_BAREWORD || at === T_VARIABLE) && bt === T_LEFTPARENS && isFunctionLikeWord(a)) {
       a.type = T_FUNCTION;
       continue;
-    } else if (a.type === T_KEYWORD && (a.is('IN') || a.is('NOT IN'))) {
+    } else if (at === T_KEYWORD && (a.is('IN') || a.is('NOT IN'))) {
       // `IN (` is an operator; otherwise (`IN BOOLEAN MODE`) a plain word.
-      a.type = b.type === T_LEFTPARENS ? T_OPERATOR : T_BAREWORD;
+      a.type = bt === T_LEFTPARENS ? T_OPERATOR : T_BAREWORD;
       continue;
-    } else if (a.type === T_OPERATOR && (a.is('LIKE') || a.is('NOT LIKE'))) {
-      if (b.type === T_LEFTPARENS) a.type = T_FUNCTION; // LIKE(...)
+    } else if (at === T_OPERATOR && (a.is('LIKE') || a.is('NOT LIKE'))) {
+      if (bt === T_LEFTPARENS) a.type = T_FUNCTION; // LIKE(...)
     } else if (
-      a.type === T_SQLTYPE &&
-      (b.type === T_BAREWORD ||
-        b.type === T_NUMBER ||
-        b.type === T_SQLTYPE ||
-        b.type === T_LEFTPARENS ||
-        b.type === T_FUNCTION ||
-        b.type === T_VARIABLE ||
-        b.type === T_STRING)
+      at === T_SQLTYPE &&
+      (bt === T_BAREWORD ||
+        bt === T_NUMBER ||
+        bt === T_SQLTYPE ||
+        bt === T_LEFTPARENS ||
+        bt === T_FUNCTION ||
+        bt === T_VARIABLE ||
+        bt === T_STRING)
     ) {
       a.copyFrom(b);
       pos -= 1;
       st.statsFolds += 1;
       left = 0;
       continue;
-    } else if (a.type === T_COLLATE && b.type === T_BAREWORD) {
+    } else if (at === T_COLLATE && bt === T_BAREWORD) {
       // Collation names are too many to list: one with `_` is taken as a type.
       if (hasUnderscore(b)) {
         b.type = T_SQLTYPE;
         left = 0;
       }
-    } else if (a.type === T_BACKSLASH) {
+    } else if (at === T_BACKSLASH) {
       if (isArithmeticOp(b)) {
         // T-SQL parses `\%1` as `0 % 1`.
         a.type = T_NUMBER;
@@ -257,17 +259,17 @@ export function fold(st: SqliState): number {
       }
       left = 0;
       continue;
-    } else if (a.type === T_LEFTPARENS && b.type === T_LEFTPARENS) {
+    } else if (at === T_LEFTPARENS && bt === T_LEFTPARENS) {
       pos -= 1;
       left = 0;
       st.statsFolds += 1;
       continue;
-    } else if (a.type === T_RIGHTPARENS && b.type === T_RIGHTPARENS) {
+    } else if (at === T_RIGHTPARENS && bt === T_RIGHTPARENS) {
       pos -= 1;
       left = 0;
       st.statsFolds += 1;
       continue;
-    } else if (a.type === T_LEFTBRACE && b.type === T_BAREWORD) {
+    } else if (at === T_LEFTBRACE && bt === T_BAREWORD) {
       // MySQL `{ ``.``.id }` is too odd to fold: evil. ODBC `{foo expr}` → expr.
       if (b.len === 0) {
         b.type = T_EVIL;
@@ -277,7 +279,7 @@ export function fold(st: SqliState): number {
       pos -= 2;
       st.statsFolds += 2;
       continue;
-    } else if (b.type === T_RIGHTBRACE) {
+    } else if (bt === T_RIGHTBRACE) {
       pos -= 1;
       left = 0;
       st.statsFolds += 1;

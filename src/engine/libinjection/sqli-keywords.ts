@@ -37,7 +37,19 @@ function insert(key: string, type: number): void {
   if (key.length > maxKeyLen) maxKeyLen = key.length;
 }
 
-for (const [word, type] of KEYWORDS) insert(word, type.charCodeAt(0));
+/**
+ * Phrase pre-filter: bit (first byte of the first part) × (first byte of the
+ * second part) for every split of every phrase at a space, so most word
+ * pairs are rejected without hashing.
+ */
+const PHRASE_PAIRS = new Uint8Array(128 * 128);
+
+for (const [word, type] of KEYWORDS) {
+  insert(word, type.charCodeAt(0));
+  for (let i = word.indexOf(' '); i > 0 && i + 1 < word.length; i = word.indexOf(' ', i + 1)) {
+    PHRASE_PAIRS[word.charCodeAt(0) * 128 + word.charCodeAt(i + 1)] = 1;
+  }
+}
 for (const fp of FINGERPRINTS) {
   let upper = '0';
   for (let i = 0; i < fp.length; i++) upper += String.fromCharCode(UPPER[fp.charCodeAt(i)] ?? 0);
@@ -83,7 +95,10 @@ export function lookupPhrase(
   bLen: number,
 ): number {
   const len = aLen + 1 + bLen;
-  if (len > maxKeyLen) return 0;
+  if (len > maxKeyLen || aLen === 0 || bLen === 0) return 0;
+  const a0 = UPPER[aSrc.charCodeAt(aOff) & 0xff] as number;
+  const b0 = UPPER[bSrc.charCodeAt(bOff) & 0xff] as number;
+  if (PHRASE_PAIRS[a0 * 128 + b0] === 0) return 0;
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < aLen; i++) {
     const c = aSrc.charCodeAt(aOff + i);

@@ -70,6 +70,13 @@ export class SqliState {
   /** Work counter (bytes examined, parser calls, fold steps) for linear-time tests. */
   work = 0;
 
+  /** Drops every reference to the input (so a large input is not kept alive). */
+  release(): void {
+    this.s = '';
+    this.slen = 0;
+    for (const t of this.tokens) t.src = '';
+  }
+
   /** Starts over on `s` with `flags` (0 means no quote, ANSI). */
   init(s: string, flags: number): void {
     this.s = s;
@@ -81,7 +88,7 @@ export class SqliState {
   reset(flags: number): void {
     this.flags = flags === 0 ? FLAG_QUOTE_NONE | FLAG_SQL_ANSI : flags;
     this.pos = 0;
-    for (const t of this.tokens) t.clear();
+    // Tokens need no clearing: folding only reads slots it filled in this pass.
     this.cur = this.tokens[0] as SqliToken;
     this.fpLen = 0;
     this.statsCommentDdx = 0;
@@ -375,22 +382,26 @@ function parseWord(st: SqliState): number {
   const pos = st.pos;
   const limit = pos + 32 < slen ? pos + 32 : slen;
   let end = pos;
+  let split = -1; // first '.' or '`' (they may split the word after a keyword)
   while (end < limit) {
     const c = s.charCodeAt(end);
     if (c < 256 && ((SETS[c] as number) & END_WORD) !== 0) break;
+    if ((c === 0x2e || c === TICK) && split < 0) split = end;
     end++;
   }
   st.work += end - pos;
   const tok = st.cur;
   tok.assign(T_BAREWORD, pos, end - pos, s);
-  for (let i = 0; i < tok.len; i++) {
-    const c = s.charCodeAt(pos + i);
-    if (c === 0x2e || c === TICK) {
-      const type = lookupWord(s, pos, i);
-      if (type !== 0 && type !== T_BAREWORD) {
-        tok.clear();
-        tok.assign(type, pos, i, s);
-        return pos + i;
+  if (split >= 0) {
+    for (let i = split - pos; i < tok.len; i++) {
+      const c = s.charCodeAt(pos + i);
+      if (c === 0x2e || c === TICK) {
+        const type = lookupWord(s, pos, i);
+        if (type !== 0 && type !== T_BAREWORD) {
+          tok.clear();
+          tok.assign(type, pos, i, s);
+          return pos + i;
+        }
       }
     }
   }

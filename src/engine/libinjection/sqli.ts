@@ -139,10 +139,20 @@ function checkFingerprint(st: SqliState): boolean {
   return isFingerprint(st.fp, st.fpLen) && notWhitelisted(st);
 }
 
-function fingerprintString(st: SqliState): string {
-  let out = '';
-  for (let i = 0; i < st.fpLen; i++) out += String.fromCharCode(st.fp[i] as number);
-  return out;
+/** Positive results by packed fingerprint: a match allocates nothing. */
+const results = new Map<number, SqliResult>();
+
+function found(st: SqliState): SqliResult {
+  let key = 0;
+  for (let i = 0; i < st.fpLen; i++) key = key * 128 + (st.fp[i] as number);
+  let result = results.get(key);
+  if (result === undefined) {
+    let fingerprint = '';
+    for (let i = 0; i < st.fpLen; i++) fingerprint += String.fromCharCode(st.fp[i] as number);
+    result = Object.freeze({ isSqli: true, fingerprint });
+    results.set(key, result);
+  }
+  return result;
 }
 
 function mysqlRetry(st: SqliState): boolean {
@@ -152,9 +162,6 @@ function mysqlRetry(st: SqliState): boolean {
 const shared = new SqliState();
 const NOT_SQLI: SqliResult = Object.freeze({ isSqli: false, fingerprint: '' });
 
-function found(st: SqliState): SqliResult {
-  return { isSqli: true, fingerprint: fingerprintString(st) };
-}
 
 /**
  * Detects SQL injection in `input`, a byte string (one char per byte, as made
@@ -165,7 +172,7 @@ export function detectSqli(input: string): SqliResult {
   if (input.length === 0) return NOT_SQLI;
   st.init(input, FLAG_QUOTE_NONE | FLAG_SQL_ANSI);
   const result = runContexts(st);
-  st.init('', 0); // do not keep the input alive
+  st.release();
   return result;
 }
 

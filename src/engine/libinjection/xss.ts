@@ -15,60 +15,15 @@ import {
   ATTR_BLACK, ATTR_INDIRECT, ATTR_NONE, ATTR_STYLE, ATTR_URL, BLACK_ATTRS, BLACK_TAGS, BLACK_URL_PREFIXES,
   EVENT_NAMES,
 } from './xss-names.ts';
+import { NameTrie } from './name-trie.ts';
 
 function upper(c: number): number {
   return c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
 }
 
-// Trie of event names over A-Z: child index per (node, letter), and which nodes end a name.
-const eventChildren: number[] = [];
-const eventEnds: boolean[] = [];
-function newNode(): number {
-  for (let i = 0; i < 26; i++) eventChildren.push(0);
-  eventEnds.push(false);
-  return eventEnds.length - 1;
-}
-newNode();
-for (const name of EVENT_NAMES) {
-  let node = 0;
-  for (let i = 0; i < name.length; i++) {
-    const slot = node * 26 + (name.charCodeAt(i) - 0x41);
-    let child = eventChildren[slot] as number;
-    if (child === 0) {
-      child = newNode();
-      eventChildren[slot] = child;
-    }
-    node = child;
-  }
-  eventEnds[node] = true;
-}
-const EVENT_CHILDREN = Int32Array.from(eventChildren);
-const EVENT_ENDS = Uint8Array.from(eventEnds, (b) => (b ? 1 : 0));
-
-/** True when `s[start, start+len)` starts with an event name. */
-function startsWithEventName(s: string, start: number, len: number): boolean {
-  let node = 0;
-  for (let i = 0; i < len; i++) {
-    const c = upper(s.charCodeAt(start + i));
-    if (c < 0x41 || c > 0x5a) return false;
-    node = EVENT_CHILDREN[node * 26 + (c - 0x41)] as number;
-    if (node === 0) return false;
-    if (EVENT_ENDS[node] === 1) return true;
-  }
-  return false;
-}
-
-/** True when `s[start, start+len)` without its NUL bytes equals `name` (upper-case), ignoring case. */
-function equalsIgnoringNul(name: string, s: string, start: number, len: number): boolean {
-  let j = 0;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(start + i);
-    if (c === 0) continue;
-    if (j >= name.length || upper(c) !== name.charCodeAt(j)) return false;
-    j++;
-  }
-  return j === name.length;
-}
+const EVENTS = new NameTrie(EVENT_NAMES.map((name) => [name, 1] as const));
+const TAGS = new NameTrie(BLACK_TAGS.map((name) => [name, 1] as const));
+const ATTRS = new NameTrie(BLACK_ATTRS);
 
 /** True when the `name.length` bytes at `start` equal `name` ignoring case (a NUL among them fails). */
 function startsWithName(name: string, s: string, start: number): boolean {
@@ -78,15 +33,16 @@ function startsWithName(name: string, s: string, start: number): boolean {
   return true;
 }
 
-function isLetterPair(s: string, at: number, a: number, b: number, c: number): boolean {
+/** True when the three bytes at `at` are `a b c` (upper-case), ignoring case. */
+function startsWith3(s: string, at: number, a: number, b: number, c: number): boolean {
   return upper(s.charCodeAt(at)) === a && upper(s.charCodeAt(at + 1)) === b && upper(s.charCodeAt(at + 2)) === c;
 }
 
 function isBlackTag(s: string, start: number, len: number): boolean {
   if (len < 3) return false;
-  for (const tag of BLACK_TAGS) if (equalsIgnoringNul(tag, s, start, len)) return true;
+  if (TAGS.exactIgnoringNul(s, start, len) !== 0) return true;
   // Anything SVG or XSL(T).
-  return isLetterPair(s, start, 0x53, 0x56, 0x47) || isLetterPair(s, start, 0x58, 0x53, 0x4c);
+  return startsWith3(s, start, 0x53, 0x56, 0x47) || startsWith3(s, start, 0x58, 0x53, 0x4c);
 }
 
 function blackAttrType(s: string, start: number, len: number): number {
@@ -94,12 +50,12 @@ function blackAttrType(s: string, start: number, len: number): number {
   if (len >= 5) {
     const c0 = upper(s.charCodeAt(start));
     const c1 = upper(s.charCodeAt(start + 1));
-    if (c0 === 0x4f && c1 === 0x4e && startsWithEventName(s, start + 2, len - 2)) return ATTR_BLACK;
+    // `on` + an event name (as a prefix) is an event handler.
+    if (c0 === 0x4f && c1 === 0x4e && EVENTS.prefix(s, start + 2, len - 2) !== 0) return ATTR_BLACK;
     // XMLNS and XLINK can create arbitrary tags.
     if (startsWithName('XMLNS', s, start) || startsWithName('XLINK', s, start)) return ATTR_BLACK;
   }
-  for (const [name, type] of BLACK_ATTRS) if (equalsIgnoringNul(name, s, start, len)) return type;
-  return ATTR_NONE;
+  return ATTRS.exactIgnoringNul(s, start, len);
 }
 
 const HEX = new Int16Array(256).fill(256);
@@ -212,8 +168,8 @@ function isBlackComment(s: string, start: number, len: number): boolean {
   if (hasBackquote(s, start, len)) return true; // IE ends tags with a backquote
   if (len > 3) {
     // IE conditional comments `[if`, and `xml`.
-    if (s.charCodeAt(start) === 0x5b && isLetterPair(s, start, 0x5b, 0x49, 0x46)) return true;
-    if (isLetterPair(s, start, 0x58, 0x4d, 0x4c)) return true;
+    if (startsWith3(s, start, 0x5b, 0x49, 0x46)) return true;
+    if (startsWith3(s, start, 0x58, 0x4d, 0x4c)) return true;
   }
   if (len > 5) {
     // IE `<?import`, XML `<!ENTITY`.
