@@ -9,42 +9,21 @@
  * Example: SecRule ARGS "@rx \bcmd/c" "id:1,phase:2,t:none,t:cmdLine,deny"
  */
 import type { Transformation } from './types.ts';
-import { CHR } from './bytes.ts';
+import { cString } from './bytes.ts';
+import { lowercase } from './lowercase.ts';
 
-// 0 copy (lowercased), 1 delete, 2 separator, 3 slash or parenthesis.
-const CLASS = new Uint8Array(256);
-for (const c of '\\"\'^') CLASS[c.charCodeAt(0)] = 1;
-for (const c of ' ,;\t\r\n') CLASS[c.charCodeAt(0)] = 2;
-CLASS[0x2f] = 3;
-CLASS[0x28] = 3;
-
-const LOWER: readonly string[] = CHR.map((ch, i) => (i >= 0x41 && i <= 0x5a ? String.fromCharCode(i + 0x20) : ch));
+// v2 runs one pass with a "space emitted" flag that deleted characters do not
+// reset, so deleting first and then collapsing separators gives the same result.
+const DELETED = /["'\\^]+/g;
+const SEPARATORS = /[ ,;\t\r\n]+/g;
+const SPACE_BEFORE = / (?=[/(])/g;
+const NEEDS_WORK = /["'\\^,;\t\r\n]| [ ,;\t\r\n/(]/;
 
 export const cmdLine: Transformation = (input) => {
-  const n = input.length;
-  let out = '';
-  let space = false;
-  for (let i = 0; i < n; i++) {
-    const c = input.charCodeAt(i);
-    if (c === 0) break;
-    switch (CLASS[c]) {
-      case 1:
-        break;
-      case 2:
-        if (!space) {
-          out += ' ';
-          space = true;
-        }
-        break;
-      case 3:
-        if (space) out = out.slice(0, -1);
-        space = false;
-        out += CHR[c];
-        break;
-      default:
-        out += LOWER[c];
-        space = false;
-    }
+  let s = cString(input);
+  if (NEEDS_WORK.test(s)) {
+    s = s.replace(DELETED, '').replace(SEPARATORS, ' ').replace(SPACE_BEFORE, '');
   }
-  return out === input ? input : out;
+  s = lowercase(s);
+  return s === input ? input : s;
 };
