@@ -12,7 +12,8 @@ import { parse as parseYaml } from 'yaml';
 import { BodyParseError } from './errors.ts';
 import { parseJson } from './json.ts';
 import { parseMultipart } from './multipart.ts';
-import { parseXml, xpath } from './xml.ts';
+import { parseXml } from './xml.ts';
+import { xpath } from './xpath.ts';
 
 const CRS_TESTS = resolve(import.meta.dirname, '../../../../shared/crs-4.28.0/tests/regression-tests');
 

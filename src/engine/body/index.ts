@@ -27,10 +27,6 @@ export {
 } from './multipart.ts';
 export {
   parseXml,
-  xpath,
-  compileXpath,
-  evaluateXpath,
-  textContent,
   DEFAULT_XML_MAX_DEPTH,
   type XmlAttribute,
   type XmlDocument,
@@ -38,8 +34,8 @@ export {
   type XmlNode,
   type XmlOptions,
   type XmlText,
-  type XpathQuery,
 } from './xml.ts';
+export { xpath, compileXpath, evaluateXpath, textContent, type XpathQuery } from './xpath.ts';
 export type { ArgPair } from './types.ts';
 
 export type BodyProcessorName = 'URLENCODED' | 'MULTIPART' | 'JSON' | 'XML';

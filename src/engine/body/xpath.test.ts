@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseXml } from './xml.ts';
+import { compileXpath, xpath } from './xpath.ts';
+
+const doc = (body: string) => {
+  const d = parseXml(body);
+  assert.ok(d, 'document expected');
+  return d;
+};
+
+const SOAP = [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">',
+  '  <soap:Body>',
+  '    <m:GetUser xmlns:m="urn:x" id="7" role=\'admin\'>',
+  '      <m:Name>alice &amp; bob</m:Name>',
+  '      <m:Note><![CDATA[<script>alert(1)</script>]]></m:Note>',
+  '    </m:GetUser>',
+  '  </soap:Body>',
+  '</soap:Envelope>',
+].join('\r\n');
+
+describe('xpath values (ModSecurity XML:<expr>, xmlNodeGetContent)', () => {
+  const d = doc(SOAP);
+
+  it('XML:/* is the whole text of the root element, whitespace included, one value', () => {
+    const [all, ...rest] = xpath(d, '/*');
+    assert.deepEqual(rest, []);
+    assert.equal(all, '\n  \n    \n      alice & bob\n      <script>alert(1)</script>\n    \n  \n');
+  });
+
+  it('XML://@* is every attribute value in document order, xmlns declarations excluded', () => {
+    assert.deepEqual(xpath(d, '//@*'), ['7', 'admin']);
+  });
+
+  const cases: [string, string[]][] = [
+    ['/soap:Envelope/soap:Body/m:GetUser/@id', ['7']],
+    ['//m:Name', ['alice & bob']],
+    ['//m:Name/text()', ['alice & bob']],
+    ['/soap:Envelope/*/*/m:Note', ['<script>alert(1)</script>']],
+    ['//@role', ['admin']],
+    ['/Envelope', []],
+    ['//missing', []],
+    ['/*/@*', []],
+  ];
+  for (const [expr, expected] of cases) {
+    it(`selects ${expr}`, () => assert.deepEqual(xpath(d, expr), expected));
+  }
+
+  it('returns nested matches of // once each, in document order', () => {
+    const n = doc('<a><b>1<b>2</b></b><c><b>3</b></c></a>');
+    assert.deepEqual(xpath(n, '//b'), ['12', '2', '3']);
+    assert.deepEqual(xpath(n, '//a//b'), ['12', '2', '3']);
+    assert.deepEqual(xpath(n, '/a/b/b'), ['2']);
+  });
+
+  it('refuses XPath outside the supported subset at compile time', () => {
+    for (const expr of ['a/b', '//a[1]', 'count(//a)', '/a | /b', '/@x/y', '//', '/a/text()/b']) {
+      assert.throws(() => compileXpath(expr), /unsupported XPath/, expr);
+    }
+  });
+});
