@@ -23,6 +23,9 @@
  */
 import { BodyParseError } from './errors.ts';
 
+// Querying the tree (XML:<xpath>) lives in xpath.ts; re-exported for callers of this module.
+export { compileXpath, evaluateXpath, textContent, xpath, type XpathQuery } from './xpath.ts';
+
 /** libxml2's default nesting limit (xmlParserMaxDepth). */
 export const DEFAULT_XML_MAX_DEPTH = 256;
 
