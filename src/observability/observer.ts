@@ -1,0 +1,79 @@
+/**
+ * The Observer the proxy reports to: fans each event out to metrics, the
+ * audit log and the pino log. Nothing here throws back into the proxy; a
+ * failing audit log is logged (and its lines counted as dropped).
+ */
+import type { Logger } from 'pino';
+import type { AuditLog } from './audit.ts';
+import type { Metrics } from './metrics.ts';
+import { requestFields } from './logger.ts';
+import type { Observer, TransactionReport } from './types.ts';
+
+export interface ObserverOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly audit?: AuditLog | null;
+}
+
+/** Warn about audit failures at most this often. */
+const WARN_INTERVAL_MS = 10_000;
+
+export function createObserver(options: ObserverOptions): Observer {
+  const { logger, metrics, audit } = options;
+  let lastAuditWarning = 0;
+
+  const summary = (report: TransactionReport): Record<string, unknown> => ({
+    verdict: report.verdict,
+    mode: report.mode,
+    ...(report.status !== undefined ? { status: report.status } : {}),
+    ...(report.interruptionRuleId !== undefined ? { ruleId: report.interruptionRuleId } : {}),
+    rules: report.matchedRules.map((rule) => rule.id),
+    scores: report.scores,
+    client: report.client.address,
+    ...(report.service !== undefined ? { service: report.service } : {}),
+    engineMs: report.engineMs,
+    request: requestFields(report.request),
+  });
+
+  return {
+    transactionEnd(report) {
+      metrics.requests.inc({ mode: report.mode, verdict: report.verdict });
+      for (const rule of report.matchedRules) metrics.ruleMatches.inc({ rule_id: String(rule.id) });
+      metrics.engineSeconds.observe(report.engineMs / 1000);
+
+      if (audit) {
+        try {
+          audit.record(report);
+        } catch (error) {
+          metrics.auditDropped.inc();
+          const now = Date.now();
+          if (now - lastAuditWarning > WARN_INTERVAL_MS) {
+            lastAuditWarning = now;
+            logger.error({ err: error }, 'audit log write failed');
+          }
+        }
+      }
+
+      const log = logger.child({ txId: report.id });
+      if (report.verdict === 'blocked') log.warn(summary(report), 'request blocked');
+      else if (report.verdict === 'would-block') log.warn(summary(report), 'request would have been blocked');
+      else if (report.verdict === 'error' || report.verdict === 'rejected') log.info(summary(report), `request ${report.verdict}`);
+      else if (report.matchedRules.length > 0) log.info(summary(report), 'request matched rules');
+      else log.debug(summary(report), 'request allowed');
+    },
+    upstreamError(kind, upstream) {
+      metrics.upstreamErrors.inc({ kind });
+      logger.warn({ kind, upstream }, 'upstream error');
+    },
+    mirrorQueueDepth(depth) {
+      metrics.mirrorQueueDepth.set(depth);
+    },
+    mirrorDropped() {
+      metrics.mirrorDropped.inc();
+    },
+    engineError(error, transactionId) {
+      metrics.engineErrors.inc();
+      logger.error({ err: error, txId: transactionId }, 'rule engine error');
+    },
+  };
+}
