@@ -128,11 +128,12 @@ function inspect(exchange: ExchangeBase, view: MirrorView, body: CollectedBody):
   }));
 }
 
+/** Reads the copy and queues it for inspection (or drops it when the queue is full); resolves when the body is in. */
 async function receive(exchange: ExchangeBase): Promise<void> {
   const { req, services } = exchange;
   const queue = services.mirrorQueue;
   if (!queue.reserve()) {
-    req.resume();
+    await discardBody(req);
     return;
   }
   const view = mirrorView(req, exchange.peer, services);
@@ -146,14 +147,32 @@ async function receive(exchange: ExchangeBase): Promise<void> {
   queue.submit(() => inspect(routed, view, body));
 }
 
+function discardBody(req: IncomingMessage): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.resume();
+  });
+}
+
 export const mirrorMode: Mode = {
   name: 'mirror',
 
   async handle(exchange: Exchange): Promise<void> {
     // Answer first: the mirroring proxy must never wait for the inspection.
-    exchange.res.writeHead(204, { [REQUEST_ID_HEADER]: exchange.id });
-    exchange.res.end();
-    await receive(exchange);
+    // A 204 is complete for the client once its head is sent; the response is
+    // ended only after the body is read, because ending it would make node
+    // close a `Connection: close` socket (nginx's default towards upstreams)
+    // with the mirrored body still arriving.
+    const { res } = exchange;
+    res.writeHead(204, { [REQUEST_ID_HEADER]: exchange.id });
+    res.flushHeaders();
+    try {
+      await receive(exchange);
+    } finally {
+      res.end();
+    }
   },
 
   async handleUpgrade(exchange: UpgradeExchange): Promise<void> {

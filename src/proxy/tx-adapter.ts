@@ -136,7 +136,8 @@ export class EngineSession {
   /** Phase 5 and the figures for the report. Idempotent. */
   finish(): EngineOutcome {
     const tx = this.#tx;
-    if (tx && !this.#failed && !this.#finished) this.#guard(() => tx.processLogging(), undefined);
+    // Phase 5 runs even after an engine error, so the transaction is still logged; a second error is not reported again.
+    if (tx && !this.#finished) this.#guard(() => tx.processLogging(), undefined);
     this.#finished = true;
     const read = <T>(fn: (t: Transaction) => T, fallback: T): T => (tx ? this.#guard(() => fn(tx), fallback, false) : fallback);
     return {
