@@ -214,15 +214,8 @@ class Translator {
     }
   }
 
+  /** A byte set as an atom; classes arrive already case-folded (see parseClass). */
   private setAtom(set: Uint8Array): void {
-    if (this.flags.i) {
-      for (let c = 0x41; c <= 0x5a; c++) {
-        if (set[c] || set[c + 0x20]) {
-          set[c] = 1;
-          set[c + 0x20] = 1;
-        }
-      }
-    }
     this.atom(classSource(set));
   }
 
@@ -295,6 +288,12 @@ class Translator {
   private quantifier(text: string, length: number): void {
     this.pos += length;
     if (this.lastAtom < 0) throw new PcreSyntaxError(`quantifier "${text}" does not follow a repeatable item`);
+    const first = this.parts[this.lastAtom];
+    if (typeof first === 'string' && /^\(\?<?[=!]/.test(first)) {
+      // PCRE lets assertions be repeated; JS needs a group around a lookaround to quantify it.
+      this.parts.splice(this.lastAtom, 0, '(?:');
+      this.parts.push(')');
+    }
     const mode = this.code();
     if (mode === 0x3f) {
       this.pos++;
@@ -677,6 +676,15 @@ class Translator {
         continue;
       }
       set[lo] = 1;
+    }
+    // Caseless matching applies to the items, before negation: (?i)[^a-z] excludes A-Z too.
+    if (this.flags.i) {
+      for (let c = 0x41; c <= 0x5a; c++) {
+        if (set[c] || set[c + 0x20]) {
+          set[c] = 1;
+          set[c + 0x20] = 1;
+        }
+      }
     }
     if (negate) for (let k = 0; k < 256; k++) set[k] = set[k] ? 0 : 1;
     return set;

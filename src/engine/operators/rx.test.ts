@@ -42,6 +42,8 @@ const cases: Array<[string, string, string, boolean]> = [
   ['(?i) does not fold Latin-1 letters (C tables)', '(?i)\xe9', '\xc9', false],
   ['(?i) class does not fold Latin-1 letters', '(?i)[\xe0-\xef]', '\xc9', false],
   ['(?i) class folds ASCII', '(?i)[a-c]x', 'BX', true],
+  ['(?i) folds a negated class before negating it', '(?i)x[^a-z]', 'xV', false],
+  ['(?i) negated class still matches non-letters', '(?i)x[^a-z]', 'x1', true],
   ['scoped (?i:...)', 'a(?i:b)c', 'aBc', true],
   ['scoped (?i:...) ends', 'a(?i:b)c', 'aBC', false],
   ['mid-group (?i) carries into later alternatives', '(a(?i)b|c)', 'C', true],
