@@ -33,6 +33,10 @@ export interface RulesetInput {
   readonly mode: Mode;
   readonly rules: RulesConfig;
   readonly limits: Pick<Limits, 'requestBody' | 'requestBodyNoFiles' | 'requestBodyAction' | 'responseBody'>;
+  /** Per-route additions (discovery labels): loaded after the --rules files; they do not replace the core ruleset. */
+  readonly extraFiles?: readonly string[];
+  /** Per-route SecRuleRemoveById, applied last. */
+  readonly removeRuleIds?: readonly number[];
 }
 
 /** `SecRuleEngine` for a mode: only inline enforces. */
@@ -136,7 +140,12 @@ export function assembleRuleset(input: RulesetInput, rulesetsDir = RULESETS_DIR)
     sources.push({ text: crsSettingsText(input.rules), name: 'picket:core-settings' });
     sources.push(...confFiles(join(rulesetsDir, 'picket-core')).map((file) => ({ file })));
   }
-  for (const entry of input.rules.files) sources.push(...expandRulePath(entry).map((file) => ({ file })));
+  for (const entry of [...input.rules.files, ...(input.extraFiles ?? [])]) {
+    sources.push(...expandRulePath(entry).map((file) => ({ file })));
+  }
+  if (input.removeRuleIds !== undefined && input.removeRuleIds.length > 0) {
+    sources.push({ text: `SecRuleRemoveById ${input.removeRuleIds.join(' ')}\n`, name: 'picket:route-exclusions' });
+  }
   return sources;
 }
 

@@ -1,0 +1,47 @@
+/**
+ * `picket run`: load the configuration once (flags > env > --config file >
+ * defaults), start picket, and on SIGTERM/SIGINT drain in-flight requests
+ * (up to SHUTDOWN_GRACE_MS) and exit 0.
+ */
+import { loadConfig } from '../config/load.ts';
+import { OPTIONS_BY_FLAG } from '../config/schema.ts';
+import { WafError } from '../errors.ts';
+import { startPicket } from '../main.ts';
+import { parseArgv, takeFlags } from './args.ts';
+import { optionHelp } from './help.ts';
+import { write } from './io.ts';
+import type { Command } from './io.ts';
+
+/** How long in-flight requests may take to finish after SIGTERM before connections are cut. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export const RUN_HELP = `Usage: picket run [--config FILE] [options]
+
+Runs the proxy. Settings come from flags, PICKET_* environment variables and an
+optional YAML file (--config FILE or PICKET_CONFIG), in that order of precedence.
+
+  --config FILE
+        YAML configuration file (keys in docs/configuration.md). Env PICKET_CONFIG.
+${optionHelp()}
+`;
+
+export function takesValue(name: string): boolean {
+  return name === 'config' || OPTIONS_BY_FLAG.get(name)?.arg !== undefined;
+}
+
+export const run: Command = async (io) => {
+  const args = parseArgv(io.argv, takesValue);
+  if (args.help) {
+    write(io.stdout, RUN_HELP);
+    return 0;
+  }
+  if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
+  const configFlag = takeFlags(args.flags, 'config').at(-1);
+  if (configFlag === true) throw new WafError('WAF_ERR_USAGE', '--config needs a file');
+  const config = loadConfig({ flags: args.flags, env: io.env, cwd: io.cwd, ...(configFlag !== undefined ? { file: configFlag } : {}) });
+  const picket = await startPicket(config);
+  const signal = await io.shutdown();
+  picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
+  await picket.close(SHUTDOWN_GRACE_MS);
+  return 0;
+};

@@ -1,0 +1,127 @@
+/**
+ * Composition root: from a validated PicketConfig to a running picket.
+ *
+ *   logger → metrics → audit log → compile the ruleset → observer
+ *   → admin listener → proxy listener → discovery (Swarm) snapshots
+ *
+ * Nothing here parses arguments or calls process.exit (cli/ does); every
+ * failure is a WafError with a stable code. close(graceMs) stops discovery,
+ * drains the proxy, then closes the admin listener and flushes the logs.
+ */
+import { RouteWafs } from './cli/route-wafs.ts';
+import { compileRuleset } from './cli/compile.ts';
+import { VERSION } from './cli/version.ts';
+import { createSwarmProvider } from './discovery/swarm/index.ts';
+import type { Provider, Snapshot } from './discovery/types.ts';
+import type { Waf } from './engine/api.ts';
+import type { PicketConfig } from './config/types.ts';
+import { WafError } from './errors.ts';
+import { createAdminServer } from './observability/admin.ts';
+import type { AdminServer, Readiness } from './observability/admin.ts';
+import { openAuditLog } from './observability/audit.ts';
+import type { AuditLog } from './observability/audit.ts';
+import { createLogger } from './observability/logger.ts';
+import type { Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
+import { createObserver } from './observability/observer.ts';
+import { createProxy } from './proxy/index.ts';
+import type { Proxy } from './proxy/index.ts';
+
+export { VERSION };
+
+export interface StartOptions {
+  /** Default: a pino logger at config.logLevel writing to stdout. */
+  readonly logger?: Logger;
+  /** Discovery provider instead of the one the config implies (tests). */
+  readonly provider?: Provider;
+}
+
+export interface Picket {
+  readonly proxyPort: number;
+  /** null when the admin listener is off. */
+  readonly adminPort: number | null;
+  readonly waf: Waf;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly audit: AuditLog | null;
+  readiness(): Readiness;
+  /** Stops discovery, drains in-flight requests for up to graceMs, closes listeners, flushes logs. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function startPicket(config: PicketConfig, options: StartOptions = {}): Promise<Picket> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const metrics = createMetrics({ version: VERSION });
+
+  const started = performance.now();
+  const waf = compileRuleset({ mode: config.mode, rules: config.rules, limits: config.limits });
+  metrics.rulesLoaded.set(waf.ruleCount);
+  logger.info({ rules: waf.ruleCount, ruleEngine: waf.settings.ruleEngine, crs: config.rules.crsDir ?? null, ms: Math.round(performance.now() - started) }, 'ruleset compiled');
+
+  const audit = config.audit.path === null ? null : await openAuditLog({
+    path: config.audit.path,
+    all: config.audit.all,
+    onDrop: () => metrics.auditDropped.inc(),
+  });
+
+  const routeWafs = new RouteWafs(config, waf, logger);
+  const observer = createObserver({ logger, metrics, audit });
+  let routes = config.upstreams.length > 0 ? 1 : 0;
+  const readiness = (): Readiness => {
+    if (config.mode !== 'mirror' && routes === 0) return { ready: false, reason: 'no routes yet (waiting for discovery)' };
+    return { ready: true };
+  };
+
+  let admin: AdminServer | null = null;
+  let adminPort: number | null = null;
+  let proxy: Proxy | null = null;
+  let provider: Provider | null = null;
+  const cleanup = async (graceMs: number): Promise<void> => {
+    await provider?.stop().catch((error: unknown) => logger.error({ err: error }, 'discovery stop failed'));
+    await proxy?.close(graceMs);
+    await admin?.close();
+    await audit?.close();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  };
+
+  try {
+    if (config.admin) {
+      admin = createAdminServer({ registry: metrics.registry, readiness });
+      adminPort = (await admin.listen(config.admin.host, config.admin.port)).port;
+    }
+    proxy = createProxy({ config, wafFor: (route) => routeWafs.wafFor(route), observer, logger });
+    let proxyPort: number;
+    try {
+      proxyPort = (await proxy.listen()).port;
+    } catch (error) {
+      throw new WafError('WAF_ERR_LISTEN', `proxy cannot bind ${config.listen.host}:${config.listen.port}: ${(error as Error).message}`, { cause: error });
+    }
+
+    provider = options.provider ?? (config.swarm ? createSwarmProvider(config.swarm, { logger }) : null);
+    if (provider) {
+      const live = proxy;
+      await provider.start((snapshot: Snapshot) => {
+        routeWafs.prepare(snapshot);
+        live.applySnapshot(snapshot);
+        routes = snapshot.routes.length;
+        logger.info({ routes: snapshot.routes.map((r) => ({ service: r.service, endpoints: r.endpoints.length })) }, 'routes updated');
+      });
+    }
+
+    logger.info({ mode: config.mode, listen: `${config.listen.host}:${proxyPort}`, admin: adminPort === null ? null : `${config.admin!.host}:${adminPort}`, upstreams: config.upstreams }, 'picket started');
+    return {
+      proxyPort,
+      adminPort,
+      waf,
+      metrics,
+      logger,
+      audit,
+      readiness,
+      close: cleanup,
+    };
+  } catch (error) {
+    await cleanup(0).catch(() => undefined);
+    throw error;
+  }
+}
