@@ -11,7 +11,9 @@ import { FINGERPRINTS, KEYWORDS } from './sqli-data.ts';
 import { T_FINGERPRINT } from './sqli-types.ts';
 
 const BITS = 15;
-const SIZE = 1 << BITS;
+/** Number of slots: indexes returned by `fingerprintSlot` are below it. */
+export const TABLE_SIZE = 1 << BITS;
+const SIZE = TABLE_SIZE;
 const MASK = SIZE - 1;
 /** Longer keys than this are not in the table. */
 let maxKeyLen = 0;
@@ -131,25 +133,26 @@ export function lookupPhrase(
 }
 
 /**
- * True when the fingerprint made of `fp[0, len)` (token types) is a
- * published SQLi fingerprint. Matching is on the upper-cased form, as in the
- * C library (so `t` and `T` are one).
+ * Where the fingerprint made of `fp[0, len)` (token types) is in the table
+ * (a stable index, for caching), or -1 when it is not a published SQLi
+ * fingerprint. Matching is on the upper-cased form, as in the C library (so
+ * `t` and `T` are one).
  */
-export function isFingerprint(fp: Uint8Array, len: number): boolean {
+export function fingerprintSlot(fp: Uint8Array, len: number): number {
   let h = mix(0x811c9dc5 | 0, 0x30);
   for (let i = 0; i < len; i++) {
     const u = UPPER[fp[i] as number] as number;
-    if (u === 0) return false;
+    if (u === 0) return -1;
     h = mix(h, u);
   }
   let slot = (h ^ (h >>> BITS)) & MASK;
   for (;;) {
     const key = keys[slot] as string;
-    if (key === '') return false;
+    if (key === '') return -1;
     if (key.length === len + 1 && key.charCodeAt(0) === 0x30) {
       let i = 0;
       while (i < len && key.charCodeAt(i + 1) === UPPER[fp[i] as number]) i++;
-      if (i === len) return types[slot] === T_FINGERPRINT;
+      if (i === len) return types[slot] === T_FINGERPRINT ? slot : -1;
     }
     slot = (slot + 1) & MASK;
   }

@@ -21,15 +21,12 @@ export class SqliToken {
   src = '';
   off = 0;
 
+  /** Empties the token. Position and value are left as they are: every token-making parser assigns them. */
   clear(): void {
     this.type = 0;
-    this.pos = 0;
-    this.len = 0;
     this.count = 0;
     this.strOpen = 0;
     this.strClose = 0;
-    this.src = '';
-    this.off = 0;
   }
 
   /** Sets type and value `src[pos, pos+len)` (capped to 31 bytes); keeps quotes and count. */

@@ -249,10 +249,11 @@ export function parseStringCore(st: SqliState, pos: number, delim: number, offse
   const tok = st.cur;
   const start = pos + offset;
   tok.strOpen = offset > 0 ? delim : 0;
+  const delimText = delim === SINGLE ? "'" : delim === DOUBLE ? '"' : '`';
   let q = start;
   for (;;) {
-    while (q < slen && s.charCodeAt(q) !== delim) q++;
-    if (q >= slen) {
+    q = s.indexOf(delimText, q);
+    if (q < 0) {
       st.work += slen - start;
       tok.assign(T_STRING, start, slen - start, s);
       tok.strClose = 0;

@@ -6,7 +6,7 @@
  * fingerprint that survives the false-positive checks makes it SQLi.
  */
 import { fold } from './sqli-fold.ts';
-import { isFingerprint } from './sqli-keywords.ts';
+import { fingerprintSlot, TABLE_SIZE } from './sqli-keywords.ts';
 import type { SqliToken } from './sqli-token.ts';
 import { SqliState } from './sqli-tokenizer.ts';
 import {
@@ -133,25 +133,30 @@ export function notWhitelisted(st: SqliState): boolean {
   return true;
 }
 
-/** `libinjection_sqli_check_fingerprint`: a known fingerprint that survives the false-positive checks. */
-function checkFingerprint(st: SqliState): boolean {
-  if (st.fpLen < 1) return false;
-  return isFingerprint(st.fp, st.fpLen) && notWhitelisted(st);
+/**
+ * `libinjection_sqli_check_fingerprint`: a known fingerprint that survives
+ * the false-positive checks. Returns its table slot, or -1.
+ */
+function checkFingerprint(st: SqliState): number {
+  if (st.fpLen < 1) return -1;
+  const slot = fingerprintSlot(st.fp, st.fpLen);
+  return slot >= 0 && notWhitelisted(st) ? slot : -1;
 }
 
-/** Positive results by packed fingerprint: a match allocates nothing. */
-const results = new Map<number, SqliResult>();
+/**
+ * Positive results by fingerprint table slot, so a match allocates nothing.
+ * Bounded by the number of fingerprints. Two fingerprints that differ only
+ * in case (`t`/`T`) share a slot, so the cached text is checked.
+ */
+const results: (SqliResult | undefined)[] = new Array<SqliResult | undefined>(TABLE_SIZE);
 
-function found(st: SqliState): SqliResult {
-  let key = 0;
-  for (let i = 0; i < st.fpLen; i++) key = key * 128 + (st.fp[i] as number);
-  let result = results.get(key);
-  if (result === undefined) {
-    let fingerprint = '';
-    for (let i = 0; i < st.fpLen; i++) fingerprint += String.fromCharCode(st.fp[i] as number);
-    result = Object.freeze({ isSqli: true, fingerprint });
-    results.set(key, result);
-  }
+function found(st: SqliState, slot: number): SqliResult {
+  const cached = results[slot];
+  if (cached !== undefined && fpIs(st, cached.fingerprint)) return cached;
+  let fingerprint = '';
+  for (let i = 0; i < st.fpLen; i++) fingerprint += String.fromCharCode(st.fp[i] as number);
+  const result = Object.freeze({ isSqli: true, fingerprint });
+  results[slot] = result;
   return result;
 }
 
@@ -176,27 +181,28 @@ export function detectSqli(input: string): SqliResult {
   return result;
 }
 
+/** Fingerprints `st`'s input under `flags`; the result when SQLi, else null. */
+function tryContext(st: SqliState, flags: number): SqliResult | null {
+  fingerprintPass(st, flags);
+  const slot = checkFingerprint(st);
+  return slot < 0 ? null : found(st, slot);
+}
+
+/** The contexts libinjection tries, in its order; MySQL comments only when ANSI parsing saw `#` or `--x`. */
 function runContexts(st: SqliState): SqliResult {
-  fingerprintPass(st, FLAG_QUOTE_NONE | FLAG_SQL_ANSI);
-  if (checkFingerprint(st)) return found(st);
-  if (mysqlRetry(st)) {
-    fingerprintPass(st, FLAG_QUOTE_NONE | FLAG_SQL_MYSQL);
-    if (checkFingerprint(st)) return found(st);
-  }
-  const s = st.s;
-  if (s.includes("'")) {
-    fingerprintPass(st, FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI);
-    if (checkFingerprint(st)) return found(st);
-    if (mysqlRetry(st)) {
-      fingerprintPass(st, FLAG_QUOTE_SINGLE | FLAG_SQL_MYSQL);
-      if (checkFingerprint(st)) return found(st);
-    }
-  }
-  if (s.includes('"')) {
-    fingerprintPass(st, FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL);
-    if (checkFingerprint(st)) return found(st);
-  }
-  return NOT_SQLI;
+  const r =
+    tryContext(st, FLAG_QUOTE_NONE | FLAG_SQL_ANSI) ??
+    (mysqlRetry(st) ? tryContext(st, FLAG_QUOTE_NONE | FLAG_SQL_MYSQL) : null) ??
+    (st.s.includes("'") ? singleQuoteContexts(st) : null) ??
+    (st.s.includes('"') ? tryContext(st, FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL) : null);
+  return r ?? NOT_SQLI;
+}
+
+function singleQuoteContexts(st: SqliState): SqliResult | null {
+  return (
+    tryContext(st, FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI) ??
+    (mysqlRetry(st) ? tryContext(st, FLAG_QUOTE_SINGLE | FLAG_SQL_MYSQL) : null)
+  );
 }
 
 /**
