@@ -2,11 +2,12 @@
  * Generates `sqli-data.ts` from the libinjection data files, so that the
  * runtime never reads `../shared`:
  *
- *   node src/engine/libinjection/gen-tables.ts [DATA_DIR]
+ *   node src/engine/libinjection/gen-tables.ts [DATA_DIR [OUTPUT]]
  *
  * DATA_DIR defaults to `../shared/libinjection` (relative to the repository
  * root) and must hold `sqlparse_data.json` (charmap, keywords, fingerprints)
  * and `fingerprints.txt` (the same fingerprints, one a line; both must agree).
+ * OUTPUT defaults to `sqli-data.ts` beside this script.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -76,7 +77,7 @@ for (let i = 0; i < fingerprints.length; i += 10) {
 out.push('];');
 out.push('');
 
-const target = join(here, 'sqli-data.ts');
+const target = resolve(process.argv[3] ?? join(here, 'sqli-data.ts'));
 writeFileSync(target, out.join('\n'));
 process.stdout.write(
   `gen-tables: wrote ${target}: ${sortedKeywords.length} keywords, ${fingerprints.length} fingerprints\n`,

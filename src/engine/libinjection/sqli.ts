@@ -167,7 +167,6 @@ function mysqlRetry(st: SqliState): boolean {
 const shared = new SqliState();
 const NOT_SQLI: SqliResult = Object.freeze({ isSqli: false, fingerprint: '' });
 
-
 /**
  * Detects SQL injection in `input`, a byte string (one char per byte, as made
  * by `Buffer.toString('latin1')`), as libinjection's `libinjection_sqli`.
@@ -206,8 +205,8 @@ function singleQuoteContexts(st: SqliState): SqliResult | null {
 }
 
 /**
- * Work done by the last `detectSqli`-style run on `input` (bytes examined,
- * parser calls, folding steps): for tests that check the work is linear.
+ * Work done detecting SQLi in `input` (bytes examined, parser calls, folding
+ * steps), for tests that check the work is linear in the input length.
  */
 export function sqliWork(input: string): number {
   const st = new SqliState();

@@ -1,0 +1,25 @@
+/** The committed sqli-data.ts is what gen-tables.ts makes from ../shared/libinjection. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DATA_DIR } from './vectors.ts';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../../src/engine/libinjection');
+
+test('sqli-data.ts is up to date with sqlparse_data.json and fingerprints.txt', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'picket-gen-tables-'));
+  try {
+    const out = join(tmp, 'sqli-data.ts');
+    execFileSync(process.execPath, [join(dir, 'gen-tables.ts'), DATA_DIR, out], { stdio: 'pipe' });
+    const fresh = readFileSync(out, 'utf8');
+    const committed = readFileSync(join(dir, 'sqli-data.ts'), 'utf8');
+    assert.ok(fresh.includes('export const FINGERPRINTS'), 'generator output has the fingerprint table');
+    assert.equal(committed, fresh, 'sqli-data.ts is stale: run node src/engine/libinjection/gen-tables.ts');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
