@@ -75,7 +75,7 @@ for (const file of files) {
         protocol: input.version ?? 'HTTP/1.1',
         headers,
         ...(body !== undefined && body !== null ? { body: Buffer.from(String(body), 'utf8') } : {}),
-        response: { status: 200, headers: [['Content-Type', 'text/html']], body: '' },
+        response: reflect(input),
       });
       const ids = new Set(tx.matchedRules.map((m) => m.id));
       const missing = (out.log?.expect_ids ?? []).filter((id) => !ids.has(id));
@@ -95,4 +95,18 @@ console.log(`${pass} passed, ${fail} failed, ${skipped} skipped in ${((performan
 /** go-ftw sends YAML strings as UTF-8: the engine sees their bytes. */
 function bytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** albedo's /reflect: the JSON request body describes the response (status, headers, body). */
+function reflect(input: FtwInput): { status: number; headers: [string, string][]; body: string } {
+  const fallback = { status: 200, headers: [['Content-Type', 'text/html']] as [string, string][], body: '' };
+  if (!(input.uri ?? '').startsWith('/reflect') || typeof input.data !== 'string') return fallback;
+  try {
+    const j = JSON.parse(input.data) as { status?: number; headers?: Record<string, string>; body?: string };
+    const headers = Object.entries(j.headers ?? {}).map(([k, v]) => [k, bytes(String(v))] as [string, string]);
+    if (!headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'text/plain; charset=utf-8']);
+    return { status: j.status ?? 200, headers, body: bytes(j.body ?? '') };
+  } catch {
+    return fallback;
+  }
 }

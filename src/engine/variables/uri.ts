@@ -1,11 +1,15 @@
 /**
- * Splits a raw request-target as Apache's `apr_uri_parse` does for ModSecurity
- * v2: REQUEST_FILENAME is the raw (not percent-decoded) path, QUERY_STRING the
- * raw text after the first `?`, the fragment is dropped, and an absolute-form
- * target (`http://host/p`) loses its scheme and authority. REQUEST_URI is
- * path + `?` + query; REQUEST_URI_RAW is the target as received.
+ * Splits a raw request-target as Apache does for ModSecurity v2: the target is
+ * parsed by `apr_uri_parse`, then Apache percent-decodes the path in place
+ * (`ap_unescape_url` on `parsed_uri.path`) before ModSecurity's phase 1 runs (it
+ * runs in the fixups hook unless built with REQUEST_EARLY). Hence:
+ * REQUEST_FILENAME / REQUEST_BASENAME are the percent-decoded path (`+` stays,
+ * invalid `%` sequences stay as they are), REQUEST_URI is decoded path + `?` +
+ * raw query, QUERY_STRING is raw, the fragment is dropped, and an absolute-form
+ * target (`http://host/p`) loses its scheme and authority. REQUEST_URI_RAW is the
+ * target as received. (libmodsecurity v3 decodes REQUEST_FILENAME the same way.)
  *
- * Example: `/a%20b/c.php?x=1#f` → path `/a%20b/c.php`, query `x=1`, basename `c.php`.
+ * Example: `/a%20b/c.php?x=%41#f` → path `/a b/c.php`, query `x=%41`, basename `c.php`.
  */
 export interface ParsedUri {
   readonly path: string;
@@ -27,7 +31,31 @@ export function parseUri(raw: string): ParsedUri {
     const afterAuthority = path.indexOf('/', scheme[0].length);
     path = afterAuthority === -1 ? '' : path.slice(afterAuthority);
   }
-  return { path, query, basename: basename(path) };
+  const decoded = percentDecode(path);
+  return { path: decoded, query, basename: basename(decoded) };
+}
+
+function hex(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/** `%XX` → byte; anything else (including `+` and bad escapes) unchanged. */
+export function percentDecode(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i + 2 < text.length; i++) {
+    if (text.charCodeAt(i) !== 0x25) continue;
+    const hi = hex(text.charCodeAt(i + 1));
+    const lo = hex(text.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) continue;
+    out += text.slice(start, i) + String.fromCharCode(hi * 16 + lo);
+    i += 2;
+    start = i + 1;
+  }
+  return out + text.slice(start);
 }
 
 /** ModSecurity's file_basename(): text after the last `/`, else after the last `\`. */

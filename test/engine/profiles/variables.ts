@@ -30,20 +30,20 @@ SecRule REQUEST_HEADERS_NAMES "@rx ^User-Agent$" "id:78,phase:1,pass,log"
     ],
   },
   {
-    name: 'URI variables: raw path, basename, query, request line',
+    name: 'URI variables: decoded path (Apache), raw query, request line',
     rules: `
-SecRule REQUEST_FILENAME "@streq /a%20b/c.php" "id:80,phase:1,pass,log"
-SecRule REQUEST_BASENAME "@streq c.php" "id:81,phase:1,pass,log"
+SecRule REQUEST_FILENAME "@streq /a b/c+%zz.php" "id:80,phase:1,pass,log"
+SecRule REQUEST_BASENAME "@streq c+%zz.php" "id:81,phase:1,pass,log"
 SecRule QUERY_STRING "@streq x=1&y=%41" "id:82,phase:1,pass,log"
-SecRule REQUEST_URI "@streq /a%20b/c.php?x=1&y=%41" "id:83,phase:1,pass,log"
-SecRule REQUEST_LINE "@streq GET /a%20b/c.php?x=1&y=%41#frag HTTP/1.1" "id:84,phase:1,pass,log"
+SecRule REQUEST_URI "@streq /a b/c+%zz.php?x=1&y=%41" "id:83,phase:1,pass,log"
+SecRule REQUEST_LINE "@streq GET /a%20b/c+%zz.php?x=1&y=%41#frag HTTP/1.1" "id:84,phase:1,pass,log"
 SecRule ARGS_GET:y "@streq A" "id:85,phase:1,pass,log"
 SecRule REQUEST_URI_RAW "@endsWith #frag" "id:86,phase:1,pass,log"
 `,
     cases: [
       {
         name: 'all URI parts',
-        request: { uri: '/a%20b/c.php?x=1&y=%41#frag', headers: H },
+        request: { uri: '/a%20b/c+%zz.php?x=1&y=%41#frag', headers: H },
         expect: { triggered: [80, 81, 82, 83, 84, 85, 86] },
       },
     ],

@@ -1,0 +1,108 @@
+/**
+ * Loader behaviour that profiles cannot express: lexing details, Include (globs,
+ * relative paths, recursion limit), lint output, and run-time operator errors.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { RuleError } from '../../src/engine/errors.ts';
+import { createWaf, lintRules, loadRuleset, RulesetError } from '../../src/engine/index.ts';
+import { lex } from '../../src/engine/seclang/lexer.ts';
+import { splitActions } from '../../src/engine/seclang/rule-parser.ts';
+import type { TransactionImpl } from '../../src/engine/transaction.ts';
+import type { WafImpl } from '../../src/engine/waf.ts';
+import { runRequest } from './harness.ts';
+
+describe('lexer', () => {
+  it('joins continuation lines, skips comments, unescapes \\" and \\\\ in quotes', () => {
+    const errors: RuleError[] = [];
+    const ds = lex('# c\nSecRule ARGS \\\n  "@rx a\\"b\\\\c\\d" \\\n  "id:1"\n  # indented comment\nSecMarker \'x y\'\n', 'f.conf', errors);
+    assert.deepEqual(errors, []);
+    assert.equal(ds.length, 2);
+    assert.deepEqual(ds[0]?.args, ['ARGS', '@rx a"b\\c\\d', 'id:1']);
+    assert.equal(ds[0]?.line, 2);
+    assert.deepEqual(ds[1]?.args, ['x y']);
+    assert.equal(ds[1]?.line, 6);
+  });
+
+  it('reports an unterminated quote with file:line', () => {
+    const errors: RuleError[] = [];
+    lex('SecRule ARGS "@rx a\n', 'f.conf', errors);
+    assert.equal(errors[0]?.format(), 'f.conf:1: missing closing " quote');
+  });
+
+  it('splits actions as ModSecurity: quoted values, escapes, empty values', () => {
+    assert.deepEqual(splitActions("id:1, msg:'it\\'s, ok',t:none,nolog,logdata:", 'f', 1), [
+      { name: 'id', value: '1' },
+      { name: 'msg', value: "it's, ok" },
+      { name: 't', value: 'none' },
+      { name: 'nolog', value: undefined },
+      { name: 'logdata', value: undefined },
+    ]);
+    assert.throws(() => splitActions("msg:'a\\b'", 'f', 1), /invalid quoted pair/);
+  });
+});
+
+describe('Include', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'picket-include-'));
+  mkdirSync(join(dir, 'rules'));
+  writeFileSync(join(dir, 'main.conf'), 'Include rules/*.conf\n');
+  writeFileSync(join(dir, 'rules', 'a.conf'), 'SecAction "id:1,phase:1,pass,log"\n');
+  writeFileSync(join(dir, 'rules', 'b.conf'), 'SecAction "id:2,phase:1,pass,log"\n');
+  writeFileSync(join(dir, 'loop.conf'), 'Include loop.conf\n');
+
+  it('expands globs relative to the including file', () => {
+    const waf = createWaf([{ file: join(dir, 'main.conf') }]);
+    assert.equal(waf.ruleCount, 2);
+    assert.deepEqual(runRequest(waf, {}).matchedRules.map((m) => m.id), [1, 2]);
+  });
+
+  it('stops recursive includes with an error', () => {
+    const { errors } = loadRuleset([{ file: join(dir, 'loop.conf') }]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.format() ?? '', /loop\.conf:1: Include nested deeper than 16/);
+  });
+
+  it('reports a missing file', () => {
+    const { errors } = loadRuleset([{ text: 'Include nothing-here.conf', name: 'x.conf' }], { baseDir: dir });
+    assert.match(errors[0]?.format() ?? '', /^x\.conf:1: cannot read .*nothing-here\.conf/);
+  });
+});
+
+describe('createWaf and lintRules', () => {
+  it('createWaf throws every error at once', () => {
+    const text = 'SecFoo 1\nSecRule ARGS "@rx x" "id:1,exec:/bin/true"\n';
+    assert.throws(
+      () => createWaf([{ text, name: 'r.conf' }]),
+      (e: unknown) => e instanceof RulesetError && e.errors.length === 2 && e.format() === 'r.conf:1: unsupported directive SecFoo\nr.conf:2: unsupported action exec',
+    );
+  });
+
+  it('lintRules lists unsupported constructs by kind', () => {
+    const r = lintRules([{ text: 'SecFoo 1\nSecRule ARGS "@rx x" "id:1,t:bogus"\nSecRule ARGS "@rx x" "phase:1"', name: 'r.conf' }]);
+    assert.deepEqual(r.unsupported, [
+      { kind: 'directive', name: 'SecFoo', file: 'r.conf', line: 1 },
+      { kind: 'transformation', name: 'bogus', file: 'r.conf', line: 2 },
+    ]);
+    assert.equal(r.errors.length, 3);
+  });
+});
+
+describe('run-time errors', () => {
+  it('records a throwing operator per rule and keeps evaluating', () => {
+    const waf = createWaf([{ text: 'SecRule ARGS "@rx x" "id:1,phase:1,deny"\nSecAction "id:2,phase:1,pass,log"', name: 'r.conf' }]) as WafImpl;
+    const rule = waf.phases[1]?.[0];
+    assert.ok(rule);
+    rule.operator = {
+      match() {
+        throw new Error('boom');
+      },
+    };
+    const tx = runRequest(waf, { uri: '/?a=x' }) as TransactionImpl;
+    assert.deepEqual(tx.matchedRules.map((m) => m.id), [2]);
+    assert.equal(tx.interruption, null);
+    assert.deepEqual(tx.errors, [{ ruleId: 1, file: 'r.conf', line: 1, message: 'boom' }]);
+  });
+});
