@@ -10,7 +10,7 @@
 import type { Interruption } from '../engine/api.ts';
 import type { Verdict } from '../observability/types.ts';
 import { clientFromForwarded } from '../proxy/addresses.ts';
-import { enforceInterruption, sendRawStatus, sendStatus } from '../proxy/block-response.ts';
+import { answeredByFrontStatus, enforceInterruption, sendRawStatus, sendStatus } from '../proxy/block-response.ts';
 import { forwardToRoute } from '../proxy/forward.ts';
 import type { ForwardOutcome, ResponseGate } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
@@ -88,7 +88,7 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
       }
       const body = await readRequestBody(session, req);
       if (body.aborted) {
-        status = CLIENT_CLOSED;
+        status = answeredByFrontStatus(req) ?? CLIENT_CLOSED;
         return;
       }
       if (body.interruption && enforce) {
@@ -147,9 +147,12 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
       case 'blocked':
         return blockedStatus;
       case 'client-gone':
-        return CLIENT_CLOSED;
+        return answeredByFrontStatus(req) ?? CLIENT_CLOSED;
       case 'failed': {
         if (outcome.responseStarted) return res.statusCode;
+        // The client's body broke while streaming: the front has answered already.
+        const front = answeredByFrontStatus(req);
+        if (front !== undefined) return front;
         const status = outcome.error === 'timeout' ? 504 : 502;
         exchange.services.logger.warn({ txId: id, err: outcome.cause, kind: outcome.error }, 'upstream failed');
         sendStatus(res, status, id, { accept: req.headers.accept, close: bodyPending || !req.complete });

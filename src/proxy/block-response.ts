@@ -5,11 +5,23 @@
  * message or matched data, which would teach an attacker how to get around them.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Interruption } from '../engine/api.ts';
 import { REQUEST_ID_HEADER } from './headers.ts';
+
+/** Requests the front answered itself after a mode had started on them (a body that timed out or broke). */
+const answeredByFront = new WeakMap<IncomingMessage, number>();
+
+export function markAnsweredByFront(req: IncomingMessage, status: number): void {
+  answeredByFront.set(req, status);
+}
+
+/** The status the front sent for this request, if it had to answer it itself. */
+export function answeredByFrontStatus(req: IncomingMessage): number | undefined {
+  return answeredByFront.get(req);
+}
 
 export interface RenderedStatus {
   readonly contentType: string;

@@ -36,7 +36,7 @@ import type { ModeServices } from '../modes/types.ts';
 import { buildReport, emitReport } from '../modes/report.ts';
 import type { ExchangeBase } from '../modes/types.ts';
 import { normalizeAddress } from './addresses.ts';
-import { sendRawStatus, sendStatus } from './block-response.ts';
+import { markAnsweredByFront, sendRawStatus, sendStatus } from './block-response.ts';
 import { rawValues } from './headers.ts';
 import { requestIdFrom } from './request-id.ts';
 import type { EngineOutcome } from './tx-adapter.ts';
@@ -120,6 +120,8 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   let closing = false;
   let idleWaiters: (() => void)[] = [];
   const upgraded = new Set<Duplex>();
+  /** The id of the request being served on each connection, for answers written from 'clientError'. */
+  const currentRequestId = new WeakMap<Socket | Duplex, string>();
 
   const track = (work: Promise<void>, id: string): void => {
     inFlight++;
@@ -174,6 +176,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const id = requestIdFrom(req.headers['x-request-id']);
+    currentRequestId.set(req.socket, id);
     if (closing) res.shouldKeepAlive = false;
     const exchange = accept(req, id);
     if (typeof exchange === 'number') {
@@ -214,15 +217,17 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       return;
     }
     const status = clientErrorStatus(error, limits.uriLength);
-    const id = requestIdFrom(undefined);
-    // A request already handed to a mode reports itself (its body broke or timed out).
+    // A request already handed to a mode (its body broke or timed out) keeps
+    // its id and is reported by the mode, with the status sent here.
     const inProgress = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (inProgress?.headersSent) {
       socket.destroy();
       return;
     }
+    const id = (inProgress && currentRequestId.get(socket)) || requestIdFrom(undefined);
     logger.debug({ txId: id, code: error.code, status }, 'client error');
-    sendRawStatus(socket, status, inProgress?.getHeader('x-request-id')?.toString() ?? id);
+    if (inProgress?.req) markAnsweredByFront(inProgress.req, status);
+    sendRawStatus(socket, status, id);
     if (!inProgress) reportRejected(undefined, socket, id, status);
   });
 

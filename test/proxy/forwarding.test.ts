@@ -3,6 +3,7 @@
  * stripping, upstream failures (502/504) and the report for each.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { FakeWaf } from './fake-waf.ts';
 import { idFrom, rawExchange, rawHeader, rawStatusCode, send, startProxy, startUpstream } from './helpers.ts';
@@ -158,6 +159,85 @@ describe('upstream failures', () => {
       idFrom(response);
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('streaming', () => {
+  it('aborts the upstream request when the client goes away', { timeout: 10_000 }, async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const upstream = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk');
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamClosed();
+      });
+    });
+    const proxy = await startProxy({ waf: new FakeWaf(), upstreams: [upstream.url] });
+    try {
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(proxy.port, '127.0.0.1', () => socket.write('GET /stream HTTP/1.1\r\nHost: a\r\n\r\n'));
+        socket.on('data', (chunk: Buffer) => {
+          if (chunk.includes('first chunk')) {
+            socket.destroy();
+            resolve();
+          }
+        });
+      });
+      await closed;
+      await proxy.observer.waitForReports(1);
+      assert.equal(proxy.observer.reports[0]?.status, 499);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+
+  it('pauses the upstream while the client does not read (backpressure), then delivers everything', { timeout: 30_000 }, async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'b');
+    const total = 48 * 1024 * 1024;
+    let written = 0;
+    const upstream = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+      const pump = (): void => {
+        while (written < total) {
+          written += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const proxy = await startProxy({ waf: new FakeWaf(), upstreams: [upstream.url] });
+    try {
+      const socket = net.connect(proxy.port, '127.0.0.1', () => socket.write('GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
+      let received = 0;
+      const firstData = new Promise<void>((resolve) => socket.once('data', (c: Buffer) => {
+        received += c.length;
+        socket.pause();
+        resolve();
+      }));
+      await firstData;
+      // Wait until the upstream stops making progress: with backpressure it stalls
+      // once the socket buffers are full; without, it would write all 48 MiB into picket.
+      let last = -1;
+      while (written !== last && written < total) {
+        last = written;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      assert.ok(written < total / 2, `upstream wrote ${written} bytes while the client read nothing`);
+      const done = new Promise<void>((resolve) => socket.on('end', resolve));
+      socket.on('data', (c: Buffer) => (received += c.length));
+      socket.resume();
+      await done;
+      assert.ok(received > total, `client received ${received} bytes (body ${total} plus head)`);
+    } finally {
+      await proxy.close();
+      await upstream.close();
     }
   });
 });

@@ -130,3 +130,33 @@ describe('slow clients', () => {
     }
   });
 });
+
+describe('slow request bodies', () => {
+  it('answers 408 with the request id when the body does not arrive within requestTimeoutMs; nothing is forwarded', async () => {
+    const upstream = await startUpstream();
+    const proxy = await startProxy({
+      waf: new FakeWaf(),
+      upstreams: [upstream.url],
+      limits: { headersTimeoutMs: 200, requestTimeoutMs: 400 },
+    });
+    try {
+      const text = await new Promise<string>((resolve) => {
+        const socket = net.connect(proxy.port, '127.0.0.1', () =>
+          socket.write('POST /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: slow-body-1\r\nContent-Length: 100\r\n\r\nonly part of it'),
+        );
+        let data = '';
+        socket.on('data', (c: Buffer) => (data += c.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(data));
+      });
+      assert.equal(rawStatusCode(text), 408);
+      assert.equal(rawHeader(text, 'x-request-id'), 'slow-body-1');
+      assert.equal(upstream.connections, 0);
+      await proxy.observer.waitForReports(1);
+      assert.equal(proxy.observer.report('slow-body-1').status, 408);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
