@@ -49,7 +49,11 @@ function responseGate(session: EngineSession, enforce: boolean): ResponseGate {
   const keep = (interruption: Interruption | null): Interruption | null => (enforce ? interruption : null);
   return {
     head: (status, raw) => keep(session.responseHead(status, 'HTTP/1.1', raw)),
-    bodyHold: () => (session.responseBodyAccess ? Math.max(1, session.responseBodyLimit) : 0),
+    // inline holds the inspected part of the body so phase 4 can still replace
+    // the response; detect streams at once and shows the engine a copy (one
+    // byte past the limit, so Reject still notices an oversized body).
+    bodyHold: () => (enforce && session.responseBodyAccess ? Math.max(1, session.responseBodyLimit) : 0),
+    bodyTee: () => (!enforce && session.responseBodyAccess ? session.responseBodyLimit + 1 : 0),
     chunk: (chunk) => keep(session.appendResponseBody(chunk)),
     end: () => keep(session.processResponseBody()),
   };

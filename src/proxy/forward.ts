@@ -28,7 +28,12 @@ export interface ResponseGate {
   head(status: number, rawHeaders: readonly string[]): Interruption | null;
   /** Body bytes to hold for phase 4 before the response starts (read after head()); 0 streams at once. */
   bodyHold(): number;
-  /** A body chunk while held (Reject may interrupt here). */
+  /**
+   * Body bytes to show the engine while streaming (read after head(), used
+   * when nothing is held): detect mode inspects without delaying the client.
+   */
+  bodyTee(): number;
+  /** A body chunk, held or teed (Reject may interrupt here). */
   chunk(chunk: Buffer): Interruption | null;
   /** Phase 4: at the end of the body, or once the hold limit is passed (partial inspection). */
   end(): Interruption | null;
@@ -90,6 +95,7 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   #statusText = '';
   #headers: readonly string[] = [];
   #hold = 0;
+  #tee = 0;
   #held: Buffer[] = [];
   #heldSize = 0;
   #awaitingDrain = false;
@@ -124,16 +130,23 @@ class RelayHandler implements Dispatcher.DispatchHandler {
       this.#block(controller, interruption);
       return;
     }
-    this.#hold = this.#request.method === 'HEAD' ? 0 : this.#request.gate.bodyHold();
+    const hasBody = this.#request.method !== 'HEAD';
+    this.#hold = hasBody ? this.#request.gate.bodyHold() : 0;
     if (this.#hold > 0) {
       this.#state = 'holding';
       return;
     }
+    this.#tee = hasBody ? this.#request.gate.bodyTee() : 0;
     if (this.#writeHead(controller)) this.#state = 'streaming';
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#state === 'streaming') {
+      if (this.#tee > 0) {
+        // Inspection only: an interruption here is recorded by the engine, not enforced.
+        this.#request.gate.chunk(chunk.length > this.#tee ? chunk.subarray(0, this.#tee) : chunk);
+        this.#tee = Math.max(0, this.#tee - chunk.length);
+      }
       this.#write(controller, chunk);
       return;
     }

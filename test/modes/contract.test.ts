@@ -142,3 +142,31 @@ describe('DetectionOnly engine under inline mode', () => {
     }
   });
 });
+
+describe('response phases in detect mode', () => {
+  it('streams the response unchanged and reports what phases 3-4 would have blocked', async () => {
+    const upstream = await startUpstream((req, res) => {
+      if (req.url === '/leak-header') res.setHeader('X-Leak', '1');
+      res.setHeader('content-type', 'text/plain');
+      res.end(req.url === '/leak-body' ? 'account: secret-leak' : 'fine');
+    });
+    const waf = new FakeWaf({ responseBodyAccess: true });
+    const proxy = await startProxy({ waf, mode: 'detect', upstreams: [upstream.url] });
+    try {
+      const body = await send(proxy.port, { path: '/leak-body' });
+      assert.equal(body.status, 200);
+      assert.equal(body.body, 'account: secret-leak');
+      const header = await send(proxy.port, { path: '/leak-header' });
+      assert.equal(header.status, 200);
+      assert.equal(header.headers['x-leak'], '1');
+      await proxy.observer.waitForReports(2);
+      assert.equal(proxy.observer.report(idFrom(body)).verdict, 'would-block');
+      assert.equal(proxy.observer.report(idFrom(body)).interruptionRuleId, 4);
+      assert.equal(proxy.observer.report(idFrom(header)).interruptionRuleId, 3);
+      assert.equal(waf.tx(idFrom(body)).responseBodySize, 'account: secret-leak'.length);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
