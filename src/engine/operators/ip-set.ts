@@ -127,7 +127,7 @@ export class IpSet {
   }
 
   has(address: string): boolean {
-    const text = address.trim();
+    const text = address;
     const v4 = parseIPv4(text);
     if (v4) return this.v4.some((net) => inNetwork(v4, net));
     const v6 = parseIPv6(text);

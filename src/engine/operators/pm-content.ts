@@ -2,10 +2,10 @@
  * ModSecurity's phrase syntax for @pm and @pmFromFile (parse_pm_content):
  * `|41 42|` writes bytes in hex between pipes, and `\` escapes `:`, `;`, `\`
  * and `"`. Leading whitespace is dropped and, when the text starts and ends
- * with `"`, the quotes are removed. Quirks kept from v2: the converted text is
- * used only if something was actually converted (otherwise pipes stay as
- * typed), non-hex bytes between pipes are dropped, and any other escape makes
- * the whole text count as literal (ModSecurity falls back to the raw text).
+ * with `"`, the quotes are removed. Quirks kept from v2: non-hex bytes between
+ * pipes are dropped; when nothing was converted (pipes without a hex pair),
+ * v2 returns its half-rewritten buffer, so `a|x|b` becomes `abx|b`; and any
+ * other escape makes the whole text count as literal (v2 falls back to the raw text).
  */
 import { isHex, isSpace } from '../transformations/bytes.ts';
 
@@ -44,5 +44,7 @@ export function parsePmContent(raw: string): string {
       out += ch;
     }
   }
-  return converted ? out : text;
+  // v2 rewrites its buffer in place and, when nothing was converted, returns the
+  // whole buffer: the bytes it kept, then the original tail past them.
+  return converted ? out : out + text.slice(out.length);
 }

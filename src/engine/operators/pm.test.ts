@@ -53,8 +53,10 @@ test('@pm phrase syntax: hex bytes between pipes and escapes', () => {
   assert.equal(parsePmContent('a\\;b\\\\c'), 'a;b\\c');
   assert.equal(parsePmContent('"quoted phrase"'), 'quoted phrase');
   assert.equal(parsePmContent('  lead'), 'lead');
-  // Nothing converted: pipes stay as typed.
-  assert.equal(parsePmContent('a|b|c'), 'a|b|c');
+  // Nothing converted: v2 hands back its half-rewritten buffer.
+  assert.equal(parsePmContent('a|x|b'), 'abx|b');
+  assert.equal(parsePmContent('of type string|int|null'), 'of type stringnull|null');
+  assert.equal(parsePmContent('plain text'), 'plain text');
   // Unsupported escape: v2 falls back to the raw text.
   assert.equal(parsePmContent('a\\nb'), 'a\\nb');
   assert.equal(pm('|3c|script', context()).match('<script', state()), true);

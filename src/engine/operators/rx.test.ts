@@ -112,11 +112,13 @@ test('@rx capture: atomic emulation groups are hidden from TX', () => {
   assert.deepEqual([...p.tx.entries()], [[0, 'xaab'], [1, 'x'], [2, 'b']]);
 });
 
-test('@rx capture: a match using a group above 9 captures nothing, as v2', () => {
-  const s = state(true);
-  const pattern = '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)';
-  assert.equal(rx(pattern, context).match('abcdefghij', s), true);
-  assert.equal(s.tx.size, 0);
+test('@rx capture: groups above 9 are not written; above 14 nothing is (v2 with PCRE2)', () => {
+  const ten = state(true);
+  assert.equal(rx('(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)', context).match('abcdefghij', ten), true);
+  assert.deepEqual([...ten.tx.keys()], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const fifteen = state(true);
+  assert.equal(rx('(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)', context).match('abcdefghijklmno', fifteen), true);
+  assert.equal(fifteen.tx.size, 0);
 });
 
 test('@rx capture is not written without the capture action', () => {
@@ -159,11 +161,13 @@ test('@rx: compiled patterns are shared across rules', () => {
   assert.equal(compileRegex('(?i)shared-pattern').regex, compileRegex('(?i)shared-pattern').regex);
 });
 
-test('@rx: macro patterns expand at run time and are escaped like v2 (log_escape_re)', () => {
+test('@rx: macro patterns are expanded and compiled at run time', () => {
   const op = rx('^%{tx.prefix}-', context);
-  assert.equal(op.match('a.b-x', state(false, { 'tx.prefix': 'a.b' })), true);
-  // The expanded "." is escaped, so it no longer matches any byte.
-  assert.equal(op.match('axb-x', state(false, { 'tx.prefix': 'a.b' })), false);
+  assert.equal(op.match('ab-x', state(false, { 'tx.prefix': 'a.' })), true);
+  assert.equal(op.match('a.-x', state(false, { 'tx.prefix': 'a\\.' })), true);
+  assert.equal(op.match('ab-x', state(false, { 'tx.prefix': 'a\\.' })), false);
+  // A value that is not a valid pattern makes the rule not match, as v2 logs and moves on.
+  assert.equal(op.match('x', state(false, { 'tx.prefix': '(' })), false);
 });
 
 test('@rx: every CRS v4.28 pattern translates and compiles', () => {

@@ -8,9 +8,10 @@
  * at load (see pcre.ts) and shared by every rule that uses it. Only the first
  * match is used: with `capture`, TX:0 is the whole match and TX:1..TX:9 the
  * groups up to the highest one that took part (groups below it that did not
- * take part are set to ''); like v2, nothing is captured when a group above 9 took part.
- * A pattern containing `%{...}` is expanded at run time and, as v2 does,
- * escaped with log_escape_re before it is compiled.
+ * take part are set to ''). ModSecurity v2 built with PCRE2 (as the CRS
+ * reference image) captures nothing when a group above 14 took part; picket's
+ * capture contract stops at TX:9, so groups 10-14 are not written.
+ * A pattern containing `%{...}` is expanded and compiled at run time, as v2 does.
  *
  * Arguments: a PCRE pattern.
  *
@@ -44,30 +45,12 @@ export function matchRegex(compiled: CompiledRegex, input: string, state: MatchS
       break;
     }
   }
-  // v2 passes a 10-pair ovector: a match using a group above 9 reports no captures.
-  if (highest > 9) return true;
+  // v2 passes a 30-int ovector: with PCRE2, a match using a group above 14 reports no captures.
+  if (highest > 14) return true;
   state.setCapture(0, m[0]);
-  for (let g = 1; g <= highest; g++) state.setCapture(g, m[groupMap[g] as number] ?? '');
+  const last = highest < 9 ? highest : 9;
+  for (let g = 1; g <= last; g++) state.setCapture(g, m[groupMap[g] as number] ?? '');
   return true;
-}
-
-/** ModSecurity v2 log_escape_re, applied to a macro-expanded pattern before compiling it. */
-function logEscapeRe(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const ch = text[i] as string;
-    if (':"+.][()?/'.includes(ch)) out += `\\${ch}`;
-    else if (ch === '\\') out += '\\\\';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0b) out += '\\v';
-    else if (c <= 0x1f || c >= 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out;
 }
 
 /** Most recent run-time patterns kept per rule; bounded because macro values can come from requests. */
@@ -77,7 +60,7 @@ function dynamicRx(macro: Macro): Operator {
   const recent = new Map<string, CompiledRegex | null>();
   return {
     match(input: string, state: MatchState): boolean {
-      const pattern = logEscapeRe(macro.expand(state));
+      const pattern = macro.expand(state);
       let compiled = recent.get(pattern);
       if (compiled === undefined) {
         try {

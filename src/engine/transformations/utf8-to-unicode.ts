@@ -7,8 +7,8 @@
  * parity with the reference engine: a lead byte whose sequence is truncated or
  * has a bad continuation byte is dropped; overlong forms and surrogates get the
  * lead byte appended after the `%u` form; lead bytes F5-F7 are emitted before
- * being decoded; the four-byte code point is computed with v2's `< 6` slip;
- * and the output stops at the first NUL byte (v2 measures it with strlen).
+ * being decoded; and NUL bytes are dropped (v2 writes them without advancing
+ * its output pointer). Code points above U+FFFF keep all their hex digits (`%u1f600`).
  * Arguments: none.
  * Example: SecRule ARGS "@rx %u0430" "id:1,phase:2,t:none,t:utf8toUnicode,deny"
  */
@@ -30,16 +30,16 @@ function isCont(s: string, i: number): boolean {
 }
 
 export const utf8toUnicode: Transformation = (input) => {
-  if (!hasHighByte(input)) {
-    const nul = input.indexOf('\0');
-    return nul === -1 ? input : input.slice(0, nul);
-  }
+  if (!hasHighByte(input)) return input.includes('\0') ? input.replaceAll('\0', '') : input;
   const n = input.length;
   let out = '';
   let i = 0;
   while (i < n) {
     const c = input.charCodeAt(i);
-    if (c === 0) break; // strlen() ends the v2 output here
+    if (c === 0) {
+      i++;
+      continue;
+    }
     let len = 0;
     let d = 0;
     if ((c & 0x80) === 0) {
@@ -58,9 +58,8 @@ export const utf8toUnicode: Transformation = (input) => {
       if (c >= 0xf5) out += CHR[c];
       if (n - i >= 4 && isCont(input, i + 1) && isCont(input, i + 2) && isCont(input, i + 3)) {
         len = 4;
-        // v2 writes `(b2 & 0x3F) < 6` where `<< 6` was meant: mirrored on purpose.
         d = ((c & 0x07) << 18) | ((input.charCodeAt(i + 1) & 0x3f) << 12)
-          | ((input.charCodeAt(i + 2) & 0x3f) < 6 ? 1 : 0) | (input.charCodeAt(i + 3) & 0x3f);
+          | ((input.charCodeAt(i + 2) & 0x3f) << 6) | (input.charCodeAt(i + 3) & 0x3f);
       }
     } else {
       out += CHR[c];
