@@ -35,10 +35,11 @@ export const run: Command = async (io) => {
     write(io.stdout, RUN_HELP);
     return 0;
   }
-  if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
   const configFlag = takeFlags(args.flags, 'config').at(-1);
   if (configFlag === true) throw new WafError('WAF_ERR_USAGE', '--config needs a file');
+  // Configuration first: a stray argument is often the value of a mistyped flag, which this reports.
   const config = loadConfig({ flags: args.flags, env: io.env, cwd: io.cwd, ...(configFlag !== undefined ? { file: configFlag } : {}) });
+  if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
   const picket = await startPicket(config);
   const signal = await io.shutdown();
   picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
