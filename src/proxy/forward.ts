@@ -295,15 +295,19 @@ export interface RouteForwardResult {
 }
 
 /**
- * Picks an endpoint and forwards; on a refused connection ejects it and, for
- * an idempotent request whose body was not streamed, tries one other endpoint.
+ * Picks an endpoint and forwards. An idempotent request whose body was not
+ * streamed is tried a second time when nothing came back:
+ * - connection refused: the endpoint is ejected and another one is tried;
+ * - connection reset before any response (typically a keep-alive connection
+ *   the upstream closed just as it was reused): any endpoint, the same one included.
  */
 export async function forwardToRoute(entry: RouteEntry, request: ForwardRequest, observer: Observer): Promise<RouteForwardResult | undefined> {
   const tried = new Set<Endpoint>();
   const retryable = IDEMPOTENT.has(request.method) && (request.body === null || Buffer.isBuffer(request.body));
+  let exclude: ReadonlySet<Endpoint> = tried;
   let last: RouteForwardResult | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const endpoint = entry.balancer.pick(tried);
+    const endpoint = entry.balancer.pick(exclude);
     if (!endpoint) break;
     tried.add(endpoint);
     const outcome = await forward(endpoint, request);
@@ -313,8 +317,9 @@ export async function forwardToRoute(entry: RouteEntry, request: ForwardRequest,
       return last;
     }
     observer.upstreamError(outcome.error, endpoint.origin);
-    if (outcome.error !== 'connect') return last;
-    entry.balancer.eject(endpoint);
+    if (outcome.error === 'connect') entry.balancer.eject(endpoint);
+    else if (outcome.error === 'reset') exclude = new Set();
+    else return last;
     if (!retryable || outcome.responseStarted) return last;
   }
   return last;

@@ -201,3 +201,30 @@ describe('graceful close', () => {
     }
   });
 });
+
+describe('connection reset before the response', () => {
+  it('retries an idempotent request once (same endpoint allowed), but not a POST', async () => {
+    let resets = 1;
+    const upstream = await startUpstream((_req, res) => {
+      if (resets > 0) {
+        resets--;
+        res.socket?.destroy();
+        return;
+      }
+      res.end('second try');
+    });
+    const proxy = await startProxy({ waf: new FakeWaf(), upstreams: [upstream.url] });
+    try {
+      const response = await send(proxy.port, { path: '/reset' });
+      assert.equal(response.status, 200);
+      assert.equal(response.body, 'second try');
+      assert.deepEqual(proxy.observer.upstreamErrors.map((e) => e.kind), ['reset']);
+      resets = 1;
+      const post = await send(proxy.port, { method: 'POST', path: '/reset', body: 'x' });
+      assert.equal(post.status, 502);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
