@@ -98,23 +98,22 @@ function hasUnderscore(t: SqliToken): boolean {
 /** The 5-token shapes after which folding restarts from the last token(s). */
 function isRestartShape(tv: SqliToken[]): boolean {
   const t0 = (tv[0] as SqliToken).type;
+  if (t0 !== T_NUMBER && t0 !== T_BAREWORD) return false;
   const t1 = (tv[1] as SqliToken).type;
   const t2 = (tv[2] as SqliToken).type;
   const t3 = (tv[3] as SqliToken).type;
   const t4 = (tv[4] as SqliToken).type;
+  if (t0 === T_NUMBER) {
+    // 1,(1)  1o(1)  1),(1
+    return (
+      ((t1 === T_OPERATOR || t1 === T_COMMA) && t2 === T_LEFTPARENS && t3 === T_NUMBER && t4 === T_RIGHTPARENS) ||
+      (t1 === T_RIGHTPARENS && t2 === T_COMMA && t3 === T_LEFTPARENS && t4 === T_NUMBER)
+    );
+  }
+  // no(n)  no(1)  n)o(n
   return (
-    (t0 === T_NUMBER &&
-      (t1 === T_OPERATOR || t1 === T_COMMA) &&
-      t2 === T_LEFTPARENS &&
-      t3 === T_NUMBER &&
-      t4 === T_RIGHTPARENS) ||
-    (t0 === T_BAREWORD &&
-      t1 === T_OPERATOR &&
-      t2 === T_LEFTPARENS &&
-      (t3 === T_BAREWORD || t3 === T_NUMBER) &&
-      t4 === T_RIGHTPARENS) ||
-    (t0 === T_NUMBER && t1 === T_RIGHTPARENS && t2 === T_COMMA && t3 === T_LEFTPARENS && t4 === T_NUMBER) ||
-    (t0 === T_BAREWORD && t1 === T_RIGHTPARENS && t2 === T_OPERATOR && t3 === T_LEFTPARENS && t4 === T_BAREWORD)
+    (t1 === T_OPERATOR && t2 === T_LEFTPARENS && (t3 === T_BAREWORD || t3 === T_NUMBER) && t4 === T_RIGHTPARENS) ||
+    (t1 === T_RIGHTPARENS && t2 === T_OPERATOR && t3 === T_LEFTPARENS && t4 === T_BAREWORD)
   );
 }
 
