@@ -114,7 +114,7 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
           body: body.forwardBody(),
           res,
           gate: responseGate(session, enforce),
-          enforce: (interruption) => block(interruption, false),
+          enforce: (interruption) => block(interruption, !req.complete),
         },
         services.observer,
       );

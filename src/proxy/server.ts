@@ -174,7 +174,18 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     emitReport(base, buildReport(base, { mode: options.mode, verdict: 'rejected', client: base.peer, engine: NO_ENGINE, status }));
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  /** Listener errors would be uncaught exceptions (a crash): log them and cut that one connection. */
+  const guarded = <A extends unknown[]>(event: string, listener: (...args: A) => void) => (...args: A): void => {
+    try {
+      listener(...args);
+    } catch (error) {
+      logger.error({ err: error, event }, 'proxy listener failed');
+      const target = args[1] as { destroy?: () => void } | undefined;
+      target?.destroy?.();
+    }
+  };
+
+  server.on('request', guarded('request', (req: IncomingMessage, res: ServerResponse) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     currentRequestId.set(req.socket, id);
     if (closing) res.shouldKeepAlive = false;
@@ -186,9 +197,9 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     }
     const mode = selectMode(options.mode, exchange.route?.route);
     track(mode.handle({ ...exchange, res }), id);
-  });
+  }));
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', guarded('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     socket.on('error', () => socket.destroy());
     const exchange = accept(req, id);
@@ -202,16 +213,16 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     socket.once('close', () => upgraded.delete(socket));
     const mode = selectMode(options.mode, exchange.route?.route);
     track(mode.handleUpgrade({ ...exchange, socket, head }), id);
-  });
+  }));
 
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+  server.on('connect', guarded('connect', (req: IncomingMessage, socket: Duplex) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     socket.on('error', () => socket.destroy());
     sendRawStatus(socket, 405, id, req.headers.accept);
     reportRejected(req, socket, id, 405);
-  });
+  }));
 
-  server.on('clientError', (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => {
+  server.on('clientError', guarded('clientError', (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
@@ -229,7 +240,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     if (inProgress?.req) markAnsweredByFront(inProgress.req, status);
     sendRawStatus(socket, status, id);
     if (!inProgress) reportRejected(undefined, socket, id, status);
-  });
+  }));
 
   const close = async (graceMs: number): Promise<void> => {
     closing = true;
