@@ -22,7 +22,7 @@ export function runPhase(host: PhaseHost, rules: readonly Rule[]): void {
   let skipAfter: string | undefined;
   for (const rule of rules) {
     if (skipAfter !== undefined) {
-      if (rule.marker !== undefined ? rule.marker === skipAfter : String(rule.id) === skipAfter) skipAfter = undefined;
+      if (rule.marker !== undefined ? rule.marker === skipAfter : rule.idText === skipAfter) skipAfter = undefined;
       continue;
     }
     if (rule.marker !== undefined) continue;

@@ -12,14 +12,15 @@ import type { ChainNode } from './transform-chain.ts';
 import type { AllowScope, DisruptiveName, RuntimeAction } from './actions/types.ts';
 import type { VariableDefinition } from './variables/index.ts';
 
+/** One rule target. Every field is always present (undefined when unused) so all targets share one shape. */
 export interface Target {
   readonly variable: string;
   readonly definition: VariableDefinition;
-  readonly key?: string;
-  readonly keyRegex?: RegExp;
+  readonly key: string | undefined;
+  readonly keyRegex: RegExp | undefined;
   readonly count: boolean;
   /** XML targets: the compiled XPath of the key. */
-  readonly xpath?: XpathQuery;
+  readonly xpath: XpathQuery | undefined;
 }
 
 /** A `!VAR[:key]` exclusion (rule-level or from ctl:ruleRemoveTarget*). */
@@ -32,6 +33,8 @@ export interface Exclusion {
 export class Rule {
   /** 0 for chained links and markers. */
   id = 0;
+  /** `id` as text, for skipAfter targets that name a rule id. */
+  idText = '';
   phase = 2;
   readonly file: string;
   readonly line: number;

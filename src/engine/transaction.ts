@@ -71,6 +71,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #removedTags: RegExp[] | null = null;
   #removedMsgs: RegExp[] | null = null;
   #targetRemovals: TargetRemoval[] | null = null;
+  /** Which removals apply to a rule, computed once per rule (tag/msg regexes are not cheap). */
+  readonly #removalsByRule = new Map<Rule, TargetSelector[] | null>();
 
   readonly #cache: ChainCache = [];
   #currentRule: Rule | null = null;
@@ -364,7 +366,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   isRemoved(rule: Rule): boolean {
     if (this.#removedIds !== null && idInRanges(rule.id, this.#removedIds)) return true;
     if (this.#removedTags !== null) {
-      for (const re of this.#removedTags) for (const t of rule.tags) if (re.test(t)) return true;
+      for (const re of this.#removedTags) if (tagMatches(re, rule)) return true;
     }
     if (this.#removedMsgs !== null && rule.msg !== undefined) {
       for (const re of this.#removedMsgs) if (re.test(rule.msg.text)) return true;
@@ -550,11 +552,19 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   #removalsFor(head: Rule): TargetSelector[] | null {
+    const cached = this.#removalsByRule.get(head);
+    if (cached !== undefined) return cached;
     let out: TargetSelector[] | null = null;
     for (const r of this.#targetRemovals ?? []) {
       if (r.applies(head)) (out ??= []).push(r.target);
     }
+    this.#removalsByRule.set(head, out);
     return out;
+  }
+
+  #addTargetRemoval(removal: TargetRemoval): void {
+    (this.#targetRemovals ??= []).push(removal);
+    this.#removalsByRule.clear();
   }
 
   // ---- MatchState / MacroSource -------------------------------------------------------
@@ -634,15 +644,15 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   removeTargetsById(ranges: readonly IdRange[], target: TargetSelector): void {
-    (this.#targetRemovals ??= []).push({ applies: (r) => idInRanges(r.id, ranges), target });
+    this.#addTargetRemoval({ applies: (r) => idInRanges(r.id, ranges), target });
   }
 
   removeTargetsByTag(pattern: RegExp, target: TargetSelector): void {
-    (this.#targetRemovals ??= []).push({ applies: (r) => r.tags.some((t) => pattern.test(t)), target });
+    this.#addTargetRemoval({ applies: (r) => tagMatches(pattern, r), target });
   }
 
   removeTargetsByMsg(pattern: RegExp, target: TargetSelector): void {
-    (this.#targetRemovals ??= []).push({ applies: (r) => r.msg !== undefined && pattern.test(r.msg.text), target });
+    this.#addTargetRemoval({ applies: (r) => r.msg !== undefined && pattern.test(r.msg.text), target });
   }
 
   setRuleEngine(mode: RuleEngineMode): void {
@@ -686,6 +696,26 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       this.#auditLogParts = parts;
     }
   }
+}
+
+/**
+ * Whether one of the rule's tags matches a ctl pattern. ctl patterns are compiled once
+ * at load, so the answer is memoized per (pattern, rule) across transactions.
+ */
+const tagMemo = new WeakMap<RegExp, WeakMap<Rule, boolean>>();
+
+function tagMatches(pattern: RegExp, rule: Rule): boolean {
+  let byRule = tagMemo.get(pattern);
+  if (byRule === undefined) {
+    byRule = new WeakMap();
+    tagMemo.set(pattern, byRule);
+  }
+  let hit = byRule.get(rule);
+  if (hit === undefined) {
+    hit = rule.tags.some((t) => pattern.test(t));
+    byRule.set(rule, hit);
+  }
+  return hit;
 }
 
 function nameOf(variable: string, key: string | null): string {

@@ -62,14 +62,7 @@ export function addTargets(rule: Rule, specs: readonly TargetSpec[], file: strin
         throw new UnsupportedError('xpath', `${s.key ?? '/*'} (${(e as Error).message})`, file, line);
       }
     }
-    rule.targets.push({
-      variable: s.variable,
-      definition,
-      count: s.count,
-      ...(xpath !== undefined ? { xpath } : {}),
-      ...(s.key !== undefined ? { key: s.key } : {}),
-      ...(s.keyRegex !== undefined ? { keyRegex: s.keyRegex } : {}),
-    });
+    rule.targets.push({ variable: s.variable, definition, key: s.key, keyRegex: s.keyRegex, count: s.count, xpath });
   }
 }
 
@@ -91,6 +84,7 @@ function compile(builder: RulesetBuilder, d: Directive, targets: string | null, 
     if (set.id === undefined) throw new RuleError('rule has no id', d.file, d.line);
     if (builder.byId.has(set.id)) throw new RuleError(`duplicate rule id ${set.id}`, d.file, d.line);
     rule.id = set.id;
+    rule.idText = String(set.id);
     rule.phase = set.phase ?? 2;
   }
 
