@@ -2,7 +2,10 @@
  * Aho-Corasick automaton for @pm and @pmFromFile: all phrases are found in one
  * pass over the input. Matching is case-insensitive for ASCII letters only (C
  * tolower, as ModSecurity's acmp), and, like acmp_process_quick, stops at the
- * first position where some phrase ends.
+ * first position where some phrase ends. The text it reports is acmp's: the
+ * trie node's own text, i.e. the path as spelled by the first phrase that
+ * created the node. For a phrase found through a failure link (`ab` inside
+ * `xab` when `xabc` is also a phrase) that is the longer path (`xab`), as in v2.
  *
  * Layout is flat typed arrays: the root has a 256-entry table, other nodes a
  * short sorted child list (most trie nodes have one child), plus failure links
@@ -21,6 +24,9 @@ export class AhoCorasick {
   private readonly fail: Int32Array;
   /** Phrase index ending exactly at the node, or -1. */
   private readonly output: Int32Array;
+  /** Phrase that created the node, and the node's depth: its text is that phrase's prefix. */
+  private readonly creator: Int32Array;
+  private readonly depth: Int32Array;
   /** Nearest node on the failure chain (excluding itself) with an output, or -1. */
   private readonly outLink: Int32Array;
 
@@ -29,6 +35,8 @@ export class AhoCorasick {
     // 1. Build the trie with Map children.
     const kids: Array<Map<number, number>> = [new Map()];
     const out: number[] = [-1];
+    const creator: number[] = [-1];
+    const depth: number[] = [0];
     phrases.forEach((phrase, index) => {
       let node = 0;
       for (let i = 0; i < phrase.length; i++) {
@@ -38,6 +46,8 @@ export class AhoCorasick {
           next = kids.length;
           kids.push(new Map());
           out.push(-1);
+          creator.push(index);
+          depth.push(i + 1);
           (kids[node] as Map<number, number>).set(b, next);
         }
         node = next;
@@ -46,6 +56,8 @@ export class AhoCorasick {
     });
     const count = kids.length;
     this.output = Int32Array.from(out);
+    this.creator = Int32Array.from(creator);
+    this.depth = Int32Array.from(depth);
     this.fail = new Int32Array(count);
     this.outLink = new Int32Array(count).fill(-1);
     // 2. Flatten the child lists.
@@ -97,7 +109,11 @@ export class AhoCorasick {
     return -1;
   }
 
-  /** The first phrase found (earliest end; the longest among those ending there), or undefined. */
+  private text(node: number): string {
+    return (this.phrases[this.creator[node] as number] as string).slice(0, this.depth[node] as number);
+  }
+
+  /** The text of the first match (earliest end), as acmp reports it, or undefined. */
   firstMatch(input: string): string | undefined {
     let node = 0;
     const n = input.length;
@@ -110,10 +126,7 @@ export class AhoCorasick {
       }
       node = next;
       if (node === 0) continue;
-      const own = this.output[node] as number;
-      if (own !== -1) return this.phrases[own];
-      const link = this.outLink[node] as number;
-      if (link !== -1) return this.phrases[this.output[link] as number];
+      if ((this.output[node] as number) !== -1 || (this.outLink[node] as number) !== -1) return this.text(node);
     }
     return undefined;
   }

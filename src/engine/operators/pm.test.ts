@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RuleError } from '../errors.ts';
@@ -37,15 +37,18 @@ test('@pm capture sets TX:0 to the phrase as written', () => {
   assert.deepEqual([...s.tx.entries()], [[0, 'Document.Cookie']]);
 });
 
-test('@pm reports the phrase that ends first, the longest one ending there', () => {
-  const ac = new AhoCorasick(['bcd', 'abcd', 'cd', 'xyz', 'b']);
-  assert.equal(ac.firstMatch('zabcdxyz'), 'b');
-  const ac2 = new AhoCorasick(['bcd', 'abcd', 'cd']);
-  assert.equal(ac2.firstMatch('zabcdxyz'), 'abcd');
-  const ac3 = new AhoCorasick(['he', 'she', 'his', 'hers']);
-  assert.equal(ac3.firstMatch('ushers'), 'she');
-  assert.equal(ac3.firstMatch('ahishers'), 'his');
+test('@pm reports what acmp reports: the first end position, as the trie node spells it', () => {
+  // "b" ends first, found through the failure link of node "ab" (created by "abcd").
+  assert.equal(new AhoCorasick(['bcd', 'abcd', 'cd', 'xyz', 'b']).firstMatch('zabcdxyz'), 'ab');
+  assert.equal(new AhoCorasick(['bcd', 'abcd', 'cd']).firstMatch('zabcdxyz'), 'abcd');
+  // "she" ends first; its node was created by "she" itself.
+  assert.equal(new AhoCorasick(['he', 'she', 'his', 'hers']).firstMatch('ushers'), 'she');
+  // "ab" found through a failure link inside "xab" (created by "xabc"): acmp reports the node text "xab".
+  assert.equal(new AhoCorasick(['xabc', 'ab']).firstMatch('xabz'), 'xab');
+  // A node created by an earlier phrase keeps that phrase's spelling.
+  assert.equal(new AhoCorasick(['FOOBAR', 'foo']).firstMatch('xfoo'), 'FOO');
   assert.equal(new AhoCorasick(['aab']).firstMatch('aaab'), 'aab');
+  assert.equal(new AhoCorasick(['abc']).firstMatch('ab'), undefined);
 });
 
 test('@pm phrase syntax: hex bytes between pipes and escapes', () => {
@@ -100,4 +103,9 @@ test('@pmFromFile loads every CRS v4.28 data file', () => {
   const shells = pmFromFile('unix-shell.data', context(dir));
   assert.equal(shells.match('; cat /ETC/PASSWD', state()), true);
   assert.equal(pmFromFile('php-errors.data', context(dir)).match('Cannot add next element to object of type FFI\\CData', state()), true);
+});
+
+test('@pm finds phrases reached through several failure links (ModSecurity v2 acmp misses these)', () => {
+  // acmp computes each failure link in one step, so in "bba" it never falls back to "a". Deliberate deviation.
+  assert.equal(new AhoCorasick(['bbax', 'a']).firstMatch('bba'), 'a');
 });
