@@ -52,6 +52,7 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
+COPY scripts/node24 ./scripts/node24
 COPY rulesets ./rulesets
 COPY --from=crs /opt/crs /opt/crs
 # Files stay root-owned: the non-root process can read them, never change them.
@@ -61,5 +62,7 @@ EXPOSE 8080 9090
 # probes it because the slim image has no curl.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const a = process.env.PICKET_ADMIN || '9090'; const port = a.split(':').pop(); fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "/app/bin/picket"]
+# bin/picket execs node (with the flag that sends catastrophic regex backtracking
+# to the linear engine) on dist/, so node ends up as PID 1 and gets SIGTERM.
+ENTRYPOINT ["/app/bin/picket"]
 CMD ["run"]

@@ -1,0 +1,390 @@
+/**
+ * End to end on a real single-node Docker Swarm: picket's image built from the
+ * real Dockerfile, a stack derived from deploy/swarm/sidecar.yml (app at 2
+ * replicas on an internal overlay network, only picket published), continuous
+ * bounded traffic through picket while the app scales 2 → 5 → 1 and rolls
+ * (start-first), and attacks in between.
+ *
+ * Asserts: no failed request; every new replica answers through picket within
+ * 2 s of its task reaching running (task Status.Timestamp → first response
+ * naming it); no replica answers after its task stopped; attacks get 403.
+ * Prints the measured figures.
+ *
+ * Needs a Docker engine in swarm mode: `scripts/docker-setup.sh` installs
+ * docker.io, starts dockerd and inits the swarm. With no registry reachable,
+ * `scripts/docker-base-image.sh` makes the node:24-bookworm-slim base locally
+ * (run here when the image is missing). Everything this test creates (stack,
+ * networks, the two images it tags) is removed at the end, even on failure;
+ * the swarm, the base image and the build cache stay for the next run.
+ * Set PICKET_E2E_SOURCE=HEAD to build from the last commit instead of the work
+ * tree, PICKET_E2E_CRS=0 to run picket's core ruleset instead of CRS 4.28.
+ */
+import assert from 'node:assert/strict';
+import { execFile, type ExecFileOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Docker from 'dockerode';
+import { parse, stringify } from 'yaml';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CRS = resolve(ROOT, '../shared/crs-4.28.0');
+const RUN = `pe2e${randomBytes(3).toString('hex')}`;
+const PICKET_IMAGE = `picket-e2e:${RUN}`;
+const APP_IMAGE = `picket-e2e-app:${RUN}`;
+const APP_SERVICE = `${RUN}_app`;
+const DRAIN_MS = 4000;
+const NEW_REPLICA_LIMIT_MS = 2000;
+const ATTACK = "/?id=1'%20OR%20'1'='1";
+const STOPPED = new Set(['shutdown', 'complete', 'failed', 'rejected', 'orphaned', 'remove']);
+
+type Exec = { stdout: string; stderr: string };
+function sh(cmd: string, args: string[], options: ExecFileOptions & { timeoutMs?: number } = {}): Promise<Exec> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20, timeout: options.timeoutMs ?? 120_000, ...options }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${cmd} ${args.join(' ')} failed: ${error.message}\n${String(stderr).slice(-3000)}`));
+      else resolvePromise({ stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (msg: string) => console.log(`# e2e ${new Date().toISOString().slice(11, 23)} ${msg}`);
+
+async function waitUntil(what: string, limitMs: number, check: () => Promise<boolean> | boolean, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Build context in a temp dir: the repo's image inputs, plus CRS (from ../shared) in crs-context/ only there. */
+async function makeContext(dir: string): Promise<void> {
+  const inputs = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'bin', 'scripts/node24', 'rulesets', 'Dockerfile', '.dockerignore'];
+  if (process.env.PICKET_E2E_SOURCE === 'HEAD') {
+    const archive = join(dir, 'src.tar');
+    await sh('git', ['-C', ROOT, 'archive', '-o', archive, 'HEAD', ...inputs]);
+    await sh('tar', ['-xf', archive, '-C', dir]);
+    await rm(archive);
+  } else {
+    for (const input of inputs) {
+      await mkdir(dirname(join(dir, input)), { recursive: true });
+      await cp(join(ROOT, input), join(dir, input), { recursive: true, filter: (f) => !f.endsWith('.test.ts') });
+    }
+  }
+  await mkdir(join(dir, 'crs-context'));
+  for (const part of ['rules', 'crs-setup.conf.example', 'plugins', 'LICENSE']) {
+    await cp(join(CRS, part), join(dir, 'crs-context', part), { recursive: true });
+  }
+}
+
+/** The test stack: deploy/swarm/sidecar.yml with local images, a free loopback port and an instrumented app. */
+async function makeStack(port: number): Promise<string> {
+  const stack = parse(await readFile(join(ROOT, 'deploy/swarm/sidecar.yml'), 'utf8'));
+  const { picket, app } = stack.services;
+  const proxy = stack.services['socket-proxy'];
+  picket.image = PICKET_IMAGE;
+  picket.ports[0].published = port;
+  picket.environment.PICKET_SWARM_RECONCILE = '1s';
+  picket.environment.PICKET_LOG_LEVEL = 'info';
+  // Default: OWASP CRS 4.28, baked into the image from the build context. PICKET_E2E_CRS=0: picket's core ruleset.
+  if (process.env.PICKET_E2E_CRS !== '0') picket.environment.PICKET_CRS = '/opt/crs';
+  // No registry for the socket proxy image: the e2e app image carries a read-only
+  // proxy that allows the same GET endpoints and nothing else.
+  proxy.image = APP_IMAGE;
+  proxy.command = ['node', '/app/socket-proxy.mjs'];
+  proxy.user = 'root';
+  proxy.environment = { PORT: '2375' };
+  proxy.healthcheck = { disable: true };
+  app.image = APP_IMAGE;
+  app.environment = { PORT: '8080', DRAIN_MS: String(DRAIN_MS), TASK_ID: '{{.Task.ID}}', TASK_SLOT: '{{.Task.Slot}}' };
+  app.deploy.update_config.delay = '1s';
+  return stringify(stack);
+}
+
+interface Sample {
+  readonly at: number;
+  readonly status: number;
+  readonly task?: string;
+  readonly drainingMs?: number;
+  readonly error?: string;
+  readonly path: string;
+}
+
+function get(port: number, path: string, agent: Agent): Promise<Sample> {
+  return new Promise((resolvePromise) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const task = res.headers['x-task'];
+        const draining = res.headers['x-draining-ms'];
+        resolvePromise({
+          at: Date.now(),
+          status: res.statusCode ?? 0,
+          path,
+          ...(typeof task === 'string' ? { task } : {}),
+          ...(typeof draining === 'string' ? { drainingMs: Number(draining) } : {}),
+        });
+      });
+      res.on('error', (e) => resolvePromise({ at: Date.now(), status: 0, path, error: e.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolvePromise({ at: Date.now(), status: 0, path, error: e.message }));
+    req.end();
+  });
+}
+
+/** Continuous traffic: `workers` sequential loops, bounded in count and by stop(). */
+function startTraffic(port: number, workers = 4, maxRequests = 100_000) {
+  const samples: Sample[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: workers });
+  let running = true;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running && samples.length < maxRequests) {
+      samples.push(await get(port, '/', agent));
+      await sleep(5);
+    }
+  });
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+    },
+  };
+}
+
+interface TaskRecord {
+  id: string;
+  runningAt?: number;
+  leavingAt?: number;
+  stoppedAt?: number;
+}
+
+/** Polls the app's tasks (all states) and records when each one ran, was told to leave, and stopped. */
+function watchTasks(docker: Docker) {
+  const tasks = new Map<string, TaskRecord>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const list = (await docker.listTasks({ filters: { service: [APP_SERVICE] } })) as {
+          ID: string;
+          DesiredState: string;
+          Status: { State: string; Timestamp: string };
+        }[];
+        for (const t of list) {
+          const record = tasks.get(t.ID) ?? { id: t.ID };
+          tasks.set(t.ID, record);
+          const at = Date.parse(t.Status.Timestamp);
+          if (t.Status.State === 'running' && record.runningAt === undefined) record.runningAt = at;
+          if (t.DesiredState !== 'running' && record.leavingAt === undefined) record.leavingAt = Date.now();
+          if (STOPPED.has(t.Status.State) && record.stoppedAt === undefined) record.stoppedAt = at;
+        }
+      } catch {
+        // a transient API error only delays the next poll
+      }
+      await sleep(100);
+    }
+  })();
+  return {
+    tasks,
+    runningNow: () => [...tasks.values()].filter((t) => t.runningAt !== undefined && t.leavingAt === undefined && t.stoppedAt === undefined),
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+async function dockerReady(): Promise<string | null> {
+  try {
+    const { stdout } = await sh('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { timeoutMs: 20_000 });
+    return stdout.trim() === 'active' ? null : 'the Docker engine is not in swarm mode';
+  } catch (error) {
+    return `docker does not answer (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** On failure: what Swarm and the services said, so a red CI run can be read without rerunning it. */
+async function diagnose(): Promise<void> {
+  const show = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await sh('docker', args, { timeoutMs: 20_000 });
+      console.log(`# $ docker ${args.join(' ')}\n${(stdout + stderr).trim().split('\n').slice(-40).map((l) => `#   ${l}`).join('\n')}`);
+    } catch (error) {
+      console.log(`# $ docker ${args.join(' ')}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  await show(['stack', 'ps', '--no-trunc', '--format', '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}', RUN]);
+  for (const service of ['picket', 'socket-proxy', 'app']) await show(['service', 'logs', '--tail', '40', `${RUN}_${service}`]);
+}
+
+describe('picket on a single-node Docker Swarm (sidecar)', { timeout: 6 * 60_000 }, () => {
+  const docker = new Docker();
+  let context = '';
+  let port = 0;
+
+  before(async () => {
+    const problem = await dockerReady();
+    assert.equal(
+      problem,
+      null,
+      `${problem}: run scripts/docker-setup.sh (installs docker.io, starts dockerd, inits a single-node swarm), then rerun`,
+    );
+    await sh(join(ROOT, 'scripts/docker-base-image.sh'), [], { timeoutMs: 180_000 });
+    context = await mkdtemp(join(tmpdir(), 'picket-e2e-'));
+    await makeContext(join(context, 'picket'));
+    port = await freePort();
+    await writeFile(join(context, 'stack.yml'), await makeStack(port));
+  });
+
+  after(async () => {
+    const errors: string[] = [];
+    const attempt = async (what: string, f: () => Promise<unknown>) => {
+      try {
+        await f();
+      } catch (error) {
+        errors.push(`${what}: ${(error as Error).message}`);
+      }
+    };
+    await attempt('stack rm', () => sh('docker', ['stack', 'rm', RUN]));
+    await attempt('containers gone', () =>
+      waitUntil('the stack containers to go', 60_000, async () => {
+        const { stdout } = await sh('docker', ['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${RUN}`]);
+        return stdout.trim() === '';
+      }, 500),
+    );
+    await attempt('networks gone', () =>
+      waitUntil('the stack networks to go', 30_000, async () => {
+        const { stdout } = await sh('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${RUN}`]);
+        return stdout.trim() === '';
+      }, 500),
+    );
+    await attempt('images rm', () => sh('docker', ['image', 'rm', '-f', PICKET_IMAGE, APP_IMAGE]).catch(() => undefined));
+    if (context !== '') await attempt('temp dir', () => rm(context, { recursive: true, force: true }));
+    if (errors.length > 0) console.log(`# e2e cleanup problems:\n# ${errors.join('\n# ')}`);
+  });
+
+  it('builds the image, follows scaling and a rolling update without failed requests, and blocks attacks', async () => {
+    try {
+      await scenario();
+    } catch (error) {
+      await diagnose();
+      throw error;
+    }
+  });
+
+  async function scenario(): Promise<void> {
+    let t0 = Date.now();
+    await sh('docker', ['build', '-q', '--build-arg', 'CRS_SOURCE=context', '-t', PICKET_IMAGE, join(context, 'picket')], { timeoutMs: 240_000 });
+    const buildMs = Date.now() - t0;
+    await sh('docker', ['build', '-q', '-t', APP_IMAGE, join(ROOT, 'test/e2e/app')], { timeoutMs: 120_000 });
+    const size = Number((await sh('docker', ['image', 'inspect', '--format', '{{.Size}}', PICKET_IMAGE])).stdout.trim());
+    const crsFiles = (await sh('docker', ['run', '--rm', '--entrypoint', 'ls', PICKET_IMAGE, '/opt/crs/rules'])).stdout.split('\n');
+    const user = (await sh('docker', ['image', 'inspect', '--format', '{{.Config.User}}', PICKET_IMAGE])).stdout.trim();
+    log(`picket image built in ${buildMs} ms: ${(size / 1e6).toFixed(1)} MB, user ${user}, ${crsFiles.filter((f) => f.endsWith('.conf')).length} CRS rule files`);
+    assert.equal(user, 'node', 'the image runs as the non-root node user');
+    assert.ok(crsFiles.includes('REQUEST-942-APPLICATION-ATTACK-SQLI.conf'), 'CRS from the build context is in /opt/crs');
+
+    t0 = Date.now();
+    await sh('docker', ['stack', 'deploy', '-c', join(context, 'stack.yml'), RUN]);
+    const agent = new Agent({ keepAlive: false });
+    const seen = new Set<string>();
+    await waitUntil('picket to serve both app replicas', 120_000, async () => {
+      const s = await get(port, '/', agent);
+      if (s.status === 200 && s.task) seen.add(s.task);
+      return seen.size >= 2;
+    }, 250);
+    log(`stack up and both replicas served through 127.0.0.1:${port} after ${Date.now() - t0} ms`);
+
+    const tasks = watchTasks(docker);
+    const traffic = startTraffic(port);
+    const trafficStart = Date.now();
+    const attacks: Sample[] = [];
+    const attack = async () => attacks.push(await get(port, ATTACK, agent));
+    try {
+      await sleep(1500);
+      await attack();
+
+      log('scale 2 → 5');
+      await sh('docker', ['service', 'scale', '-d', `${APP_SERVICE}=5`]);
+      await waitUntil('5 running replicas, each served', 90_000, () => {
+        const up = tasks.runningNow();
+        return up.length === 5 && up.every((t) => traffic.samples.some((s) => s.task === t.id));
+      });
+      await attack();
+
+      log('scale 5 → 1');
+      await sh('docker', ['service', 'scale', '-d', `${APP_SERVICE}=1`]);
+      await waitUntil('4 replicas stopped', 60_000, () => [...tasks.tasks.values()].filter((t) => t.stoppedAt !== undefined).length >= 4);
+      await attack();
+
+      log('rolling update (start-first)');
+      const before = new Set(tasks.runningNow().map((t) => t.id));
+      await sh('docker', ['service', 'update', '-d', '--force', APP_SERVICE]);
+      await waitUntil('the replaced replica to stop and its successor to serve', 90_000, () => {
+        const up = tasks.runningNow();
+        const oldStopped = [...before].every((id) => tasks.tasks.get(id)?.stoppedAt !== undefined);
+        return oldStopped && up.length === 1 && up.every((t) => !before.has(t.id) && traffic.samples.some((s) => s.task === t.id));
+      });
+      await attack();
+      await sleep(1000);
+    } finally {
+      await traffic.stop();
+      await tasks.stop();
+      agent.destroy();
+    }
+
+    // Figures.
+    const samples = traffic.samples;
+    const failed = samples.filter((s) => s.status !== 200);
+    const firstSeen = new Map<string, number>();
+    const lastSeen = new Map<string, number>();
+    for (const s of samples) {
+      if (!s.task) continue;
+      if (!firstSeen.has(s.task)) firstSeen.set(s.task, s.at);
+      lastSeen.set(s.task, s.at);
+    }
+    const fresh = [...tasks.tasks.values()].filter((t) => t.runningAt !== undefined && t.runningAt > trafficStart);
+    const delays = fresh.map((t) => ({ id: t.id.slice(0, 12), ms: (firstSeen.get(t.id) ?? Infinity) - (t.runningAt ?? 0) }));
+    const stopped = [...tasks.tasks.values()].filter((t) => t.stoppedAt !== undefined);
+    const afterStop = stopped.filter((t) => (lastSeen.get(t.id) ?? 0) > (t.stoppedAt ?? 0));
+    const draining = samples.filter((s) => s.drainingMs !== undefined);
+    const maxDraining = Math.max(0, ...draining.map((s) => s.drainingMs ?? 0));
+    const seconds = (samples.at(-1)!.at - samples[0]!.at) / 1000;
+
+    log(`requests: ${samples.length} in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(0)}/s), failed: ${failed.length}`);
+    log(`new replicas (task running → first response through picket): ${delays.map((d) => `${d.id} ${d.ms} ms`).join(', ')}`);
+    log(`max ${Math.max(...delays.map((d) => d.ms))} ms over ${delays.length} new replicas`);
+    log(`replicas stopped: ${stopped.length}; answered after their task stopped: ${afterStop.length}`);
+    log(`requests answered by a replica after its SIGTERM: ${draining.length} (latest ${maxDraining} ms after it; drain window ${DRAIN_MS} ms)`);
+    log(`attacks: ${attacks.map((a) => a.status).join(', ')}`);
+
+    assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed requests during scale and roll`);
+    assert.ok(fresh.length >= 4, `expected at least 4 new replicas (3 from scaling, 1 from the roll), saw ${fresh.length}`);
+    for (const d of delays) assert.ok(d.ms <= NEW_REPLICA_LIMIT_MS, `replica ${d.id} first served ${d.ms} ms after running`);
+    assert.ok(stopped.length >= 5, `expected at least 5 stopped replicas (4 scaled away, 1 replaced), saw ${stopped.length}`);
+    assert.deepEqual(afterStop.map((t) => t.id), [], 'no replica answers after its task stopped');
+    assert.ok(maxDraining < DRAIN_MS, 'picket stopped sending to leaving replicas before they exited');
+    assert.deepEqual(attacks.map((a) => a.status), [403, 403, 403, 403]);
+  }
+});
