@@ -25,7 +25,8 @@ export function compileMacro(text: string, file = '', line = 0): Macro {
     const body = (m[1] ?? '').trim();
     const dot = body.indexOf('.');
     const variable = (dot === -1 ? body : body.slice(0, dot)).toUpperCase();
-    const key = dot === -1 ? undefined : body.slice(dot + 1);
+    // Keys are case-insensitive everywhere; lower-casing here makes run-time lookups allocation-free.
+    const key = dot === -1 ? undefined : body.slice(dot + 1).toLowerCase();
     if (variable !== 'RULE' && getVariable(variable) === undefined) {
       throw new UnsupportedError('variable', `${variable} in macro %{${body}}`, file, line);
     }

@@ -23,11 +23,11 @@ export interface Target {
   readonly xpath: XpathQuery | undefined;
 }
 
-/** A `!VAR[:key]` exclusion (rule-level or from ctl:ruleRemoveTarget*). */
+/** A `!VAR[:key]` exclusion (rule-level or from ctl:ruleRemoveTarget*); `key` is lower-cased. */
 export interface Exclusion {
   readonly variable: string;
-  readonly key?: string;
-  readonly keyRegex?: RegExp;
+  readonly key: string | undefined;
+  readonly keyRegex: RegExp | undefined;
 }
 
 export class Rule {

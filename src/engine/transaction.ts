@@ -729,9 +729,10 @@ function selectEntries(c: Collection, target: Target): readonly Entry[] {
   return c.all();
 }
 
-function selectorMatches(s: { readonly variable: string; readonly key?: string; readonly keyRegex?: RegExp }, variable: string, key: string): boolean {
+function selectorMatches(s: { readonly variable: string; readonly key?: string | undefined; readonly keyRegex?: RegExp | undefined }, variable: string, key: string): boolean {
   if (s.variable !== variable) return false;
-  if (s.key !== undefined) return s.key.toLowerCase() === key.toLowerCase();
+  // Selector keys are lower-cased at load; compare lengths first to avoid lower-casing every entry key.
+  if (s.key !== undefined) return s.key.length === key.length && s.key === key.toLowerCase();
   if (s.keyRegex !== undefined) return s.keyRegex.test(key);
   return true;
 }

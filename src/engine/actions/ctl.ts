@@ -57,7 +57,8 @@ export function parseTargetSelector(text: string, file: string, line: number): T
       throw new RuleError(`invalid key regex ${key}: ${(e as Error).message}`, file, line);
     }
   }
-  return { variable, key: key.replace(/^'(.*)'$/, '$1') };
+  // Keys are case-insensitive: stored lower-cased for cheap comparisons.
+  return { variable, key: key.replace(/^'(.*)'$/, '$1').toLowerCase() };
 }
 
 function splitTarget(option: string, value: string, ctx: ActionContext): [string, TargetSelector] {

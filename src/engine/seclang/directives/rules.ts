@@ -51,7 +51,7 @@ export function addTargets(rule: Rule, specs: readonly TargetSpec[], file: strin
     const definition = getVariable(s.variable);
     if (definition === undefined) throw new UnsupportedError('variable', s.variable, file, line);
     if (s.negated) {
-      rule.exclusions.push(s.key !== undefined ? { variable: s.variable, key: s.key } : s.keyRegex ? { variable: s.variable, keyRegex: s.keyRegex } : { variable: s.variable });
+      rule.exclusions.push({ variable: s.variable, key: s.key?.toLowerCase(), keyRegex: s.keyRegex });
       continue;
     }
     let xpath: XpathQuery | undefined;
