@@ -9,8 +9,13 @@
  *
  * Layout is flat typed arrays: the root has a 256-entry table, other nodes a
  * short sorted child list (most trie nodes have one child), plus failure links
- * and a link to the nearest node that ends a phrase.
+ * and a link to the nearest node that ends a phrase. When it fits in a few MB
+ * (every CRS data file does), the automaton is also compiled to a full DFA over
+ * byte classes, so matching is one table lookup per input byte.
  */
+
+/** Largest DFA built, in table entries (2 bytes each). */
+const MAX_DFA_ENTRIES = 4_000_000;
 
 const FOLD = new Uint8Array(256).map((_, c) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
 
@@ -24,13 +29,21 @@ export class AhoCorasick {
   private readonly fail: Int32Array;
   /** Phrase index ending exactly at the node, or -1. */
   private readonly output: Int32Array;
+  /** Byte → class for the DFA (ASCII case folded; bytes in no phrase share class 0). */
+  private readonly classOf = new Uint8Array(256);
+  private classes = 0;
+  /** DFA: next node = dfa[node * classes + class]; undefined when too big. */
+  private dfa: Uint16Array | undefined;
+  /** 1 when reaching the node means a phrase ends (own or through failure links). */
+  private readonly hit: Uint8Array;
   /** Phrase that created the node, and the node's depth: its text is that phrase's prefix. */
   private readonly creator: Int32Array;
   private readonly depth: Int32Array;
   /** Nearest node on the failure chain (excluding itself) with an output, or -1. */
   private readonly outLink: Int32Array;
 
-  constructor(phrases: readonly string[]) {
+  /** `maxDfaEntries` bounds the DFA table (0 keeps the sparse automaton only). */
+  constructor(phrases: readonly string[], maxDfaEntries = MAX_DFA_ENTRIES) {
     this.phrases = phrases;
     // 1. Build the trie with Map children.
     const kids: Array<Map<number, number>> = [new Map()];
@@ -96,6 +109,37 @@ export class AhoCorasick {
         queue.push(target);
       }
     }
+    this.hit = new Uint8Array(count);
+    for (let node = 1; node < count; node++) {
+      this.hit[node] = (this.output[node] as number) !== -1 || (this.outLink[node] as number) !== -1 ? 1 : 0;
+    }
+    this.buildDfa(kids, queue, maxDfaEntries);
+  }
+
+  private buildDfa(kids: ReadonlyArray<Map<number, number>>, bfsOrder: readonly number[], maxEntries: number): void {
+    const used = new Set<number>();
+    for (const m of kids) for (const b of m.keys()) used.add(b);
+    const count = kids.length;
+    const k = used.size + 1;
+    if (count >= 0xffff || count * k > maxEntries) return;
+    let next = 1;
+    for (const b of [...used].sort((x, y) => x - y)) this.classOf[b] = next++;
+    for (let c = 0x41; c <= 0x5a; c++) this.classOf[c] = this.classOf[c + 0x20] as number;
+    const byteOfClass = new Int32Array(k).fill(-1);
+    for (const b of used) byteOfClass[this.classOf[b] as number] = b;
+    const dfa = new Uint16Array(count * k);
+    for (let cls = 1; cls < k; cls++) dfa[cls] = this.root[byteOfClass[cls] as number] as number;
+    // Breadth-first, so a node's failure target already has its row.
+    for (const node of bfsOrder) {
+      const row = node * k;
+      const failRow = (this.fail[node] as number) * k;
+      for (let cls = 1; cls < k; cls++) {
+        const child = this.child(node, byteOfClass[cls] as number);
+        dfa[row + cls] = child !== -1 ? child : (dfa[failRow + cls] as number);
+      }
+    }
+    this.classes = k;
+    this.dfa = dfa;
   }
 
   private child(node: number, b: number): number {
@@ -115,6 +159,18 @@ export class AhoCorasick {
 
   /** The text of the first match (earliest end), as acmp reports it, or undefined. */
   firstMatch(input: string): string | undefined {
+    const dfa = this.dfa;
+    if (dfa !== undefined) {
+      const k = this.classes;
+      const classOf = this.classOf;
+      const hit = this.hit;
+      let node = 0;
+      for (let i = 0; i < input.length; i++) {
+        node = dfa[node * k + (classOf[input.charCodeAt(i) & 0xff] as number)] as number;
+        if (hit[node] === 1) return this.text(node);
+      }
+      return undefined;
+    }
     let node = 0;
     const n = input.length;
     for (let i = 0; i < n; i++) {

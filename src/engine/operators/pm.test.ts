@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { RuleError } from '../errors.ts';
 import { AhoCorasick } from './aho-corasick.ts';
 import { parsePmContent } from './pm-content.ts';
@@ -109,4 +110,31 @@ test('@pm finds phrases reached through several failure links (ModSecurity v2 ac
   // acmp computes each failure link in one step, so in "bba" it never falls back to "a" and reports
   // no match. picket does find it (reported, acmp-style, as the node text "bba"). Deliberate deviation.
   assert.equal(new AhoCorasick(['bbax', 'a']).firstMatch('bba'), 'bba');
+});
+
+test('phrase matching agrees with ModSecurity v2 acmp on recorded cases', () => {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../../../test/fixtures/seclang-vectors/pm-acmp-v2.json', import.meta.url), 'utf8'),
+  ) as { sets: Array<{ phrases: string[]; cases: Array<[string, string | null]> }> };
+  let count = 0;
+  for (const { phrases, cases } of fixture.sets) {
+    // Both the DFA and the sparse automaton (used for very large phrase sets).
+    for (const ac of [new AhoCorasick(phrases), new AhoCorasick(phrases, 0)]) {
+      for (const [input, expected] of cases) {
+        assert.equal(ac.firstMatch(input) ?? null, expected, `${JSON.stringify(phrases)} on ${JSON.stringify(input)}`);
+        count++;
+      }
+    }
+  }
+  assert.ok(count >= 1000, `only ${count} cases`);
+});
+
+test('a match is found exactly when some phrase occurs (ASCII case folded), in both automata', () => {
+  const fold = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  const text = fc.array(fc.constantFrom('a', 'b', 'A', 'B', 'c', '\xc0', '\xe0'), { minLength: 1, maxLength: 8 }).map((a) => a.join(''));
+  fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), text, (phrases, input) => {
+    const expected = phrases.some((p) => fold(input).includes(fold(p)));
+    assert.equal(new AhoCorasick(phrases).firstMatch(input) !== undefined, expected);
+    assert.equal(new AhoCorasick(phrases, 0).firstMatch(input) !== undefined, expected);
+  }), { numRuns: 3000 });
 });
