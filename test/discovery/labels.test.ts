@@ -45,6 +45,11 @@ describe('parseServiceLabels', () => {
     });
   });
 
+  it('accepts wildcard hosts the route table matches', () => {
+    const result = parseServiceLabels({ 'picket.host': '*.Example.com,example.com' }, P);
+    assert.deepEqual(result.ok && result.labels.hosts, ['*.example.com', 'example.com']);
+  });
+
   it('honours another prefix and ignores picket.* then', () => {
     const result = parseServiceLabels({ 'waf.port': '9000', 'picket.port': 'nonsense' }, 'waf.');
     assert.equal(result.ok && result.labels.port, 9000);
@@ -56,7 +61,9 @@ describe('parseServiceLabels', () => {
     ['picket.port', '70000', /1 to 65535/],
     ['picket.port', '80a', /integer/],
     ['picket.host', 'shop.example.com:8080', /not a host name/],
-    ['picket.host', '*.example.com', /not a host name/],
+    ['picket.host', '*.com', /not a host name/],
+    ['picket.host', 'a.*.example.com', /not a host name/],
+    ['picket.host', 'https://example.com', /not a host name/],
     ['picket.host', 'a.example.com,', /empty items/],
     ['picket.path', 'api', /starting with '\/'/],
     ['picket.path', '/a b', /no spaces/],

@@ -4,7 +4,7 @@
  *
  *   picket.enable=true            ingress: route this service (sidecar ignores it)
  *   picket.port=8080              container port the app listens on (default 80)
- *   picket.host=a.example,b.example  Host header values (ingress; empty = any host)
+ *   picket.host=a.example,*.b.example  Host header values (empty = any host)
  *   picket.path=/api              path prefix (default '/')
  *   picket.mode=detect            inline | detect | mirror
  *   picket.paranoia=2             CRS blocking paranoia level 1-4
@@ -41,8 +41,10 @@ export type LabelResult =
 export const DEFAULT_PORT = 80;
 
 const MODES: readonly Mode[] = ['inline', 'detect', 'mirror'];
-// RFC 1123 host names, lower-cased before the check; no port, no wildcard.
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+// RFC 1123 host names, lower-cased before the check; no port. A leading `*.`
+// (one or more labels under a name with a dot) is what the route table matches as a wildcard.
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)(?:\\*\\.${LABEL}\\.${LABEL}|${LABEL})(?:\\.${LABEL})*$`);
 const PATH_PREFIX = /^\/[\x21-\x7e]*$/;
 
 type Parser = (value: string) => { value: unknown } | { reason: string };
@@ -75,7 +77,7 @@ const PARSERS: Readonly<Record<string, Parser>> = {
     const items = splitList(v.toLowerCase());
     if (items === null) return { reason: 'expected a comma-separated list of host names without empty items' };
     const bad = items.find((h) => !HOSTNAME.test(h));
-    if (bad !== undefined) return { reason: `'${bad}' is not a host name (no port, scheme or wildcard)` };
+    if (bad !== undefined) return { reason: `'${bad}' is not a host name (no port or scheme; a wildcard is '*.example.com')` };
     return { value: [...new Set(items)] };
   },
   path: (v) => {
