@@ -322,7 +322,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           d.files.add(f.name, f.filename ?? '');
           d.filesNames.add(f.name, f.name);
           d.filesSizes.add(f.name, String(f.size));
-          d.filesTmpNames.add(f.name, '');
           d.filesTmpContent.add(f.name, f.value);
         }
         d.filesCombinedSize = res.filesCombinedSize;

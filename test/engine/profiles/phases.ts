@@ -41,4 +41,23 @@ SecRule RESPONSE_BODY "@contains secret" "id:4,phase:4,deny,status:500"
       },
     ],
   },
+
+  {
+    name: 'audit relevance: SecAuditEngine RelevantOnly, auditlog/noauditlog, relevant status, ctl:auditEngine',
+    rules: `
+SecAuditEngine RelevantOnly
+SecAuditLogRelevantStatus "^5"
+SecRule ARGS:a "@streq log" "id:130,phase:1,pass,log"
+SecRule ARGS:a "@streq quiet" "id:131,phase:1,pass,nolog"
+SecRule ARGS:a "@streq quietaudit" "id:132,phase:1,pass,nolog,auditlog"
+SecRule ARGS:a "@streq off" "id:133,phase:1,pass,log,ctl:auditEngine=Off"
+`,
+    cases: [
+      { name: 'a logged match is relevant', request: { uri: '/?a=log', headers: H }, expect: { triggered: [130], auditRelevant: true } },
+      { name: 'nolog is not', request: { uri: '/?a=quiet', headers: H }, expect: { notTriggered: [131], auditRelevant: false } },
+      { name: 'nolog,auditlog is', request: { uri: '/?a=quietaudit', headers: H }, expect: { auditRelevant: true } },
+      { name: 'a 5xx response is', request: { uri: '/', headers: H, response: { status: 503 } }, expect: { auditRelevant: true } },
+      { name: 'ctl:auditEngine=Off wins', request: { uri: '/?a=off', headers: H }, expect: { triggered: [133], auditRelevant: false } },
+    ],
+  },
 ];
