@@ -99,7 +99,8 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
   }
 
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('PICKET_') || raw === undefined) continue;
+    // An empty variable counts as unset (compose files often write `PICKET_CRS=` to mean "none").
+    if (!name.startsWith('PICKET_') || raw === undefined || raw.trim() === '') continue;
     const spec = OPTIONS_BY_ENV.get(name);
     if (spec) set(spec, raw, name, cwd);
     else if (!(OTHER_ENV as readonly string[]).includes(name)) {

@@ -60,6 +60,12 @@ test('precedence: flags > env > file > defaults', () => {
   assert.equal(config.rules.outboundAnomalyThreshold, 4, 'default');
 });
 
+test('empty environment variables count as unset', () => {
+  const config = loadConfig({ env: { PICKET_CRS: '', PICKET_PARANOIA: ' ', PICKET_UPSTREAM: 'http://a:1' } });
+  assert.equal(config.rules.crsDir, undefined);
+  assert.equal(config.rules.paranoiaLevel, 1);
+});
+
 test('PICKET_CONFIG names the file', () => {
   const file = yamlFile('env.yaml', 'mode: mirror\n');
   assert.equal(loadConfig({ env: { PICKET_CONFIG: file } }).mode, 'mirror');
