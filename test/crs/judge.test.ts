@@ -9,7 +9,7 @@ const rule = (id: number): MatchedRule => ({
   tags: ['t'], matchedVar: 'ARGS:t', matchedValue: 'a',
 });
 const ok = (status: number): Exchange => ({ localPort: 1, response: { status, raw: `HTTP/1.1 ${status} OK\r\n\r\n` }, error: null, timedOut: false });
-const record = (ids: number[]) => ({ ids: ['tx'], matchedRules: ids.map(rule) });
+const record = (ids: number[]) => ({ ids: ['tx'], matchedRules: ids.map(rule), refused: false });
 const lines = (ids: number[]) => ids.map((id) => errorLogLine(rule(id), '/', 'tx'));
 
 test('expect_ids and no_expect_ids are judged from the record', () => {
@@ -21,6 +21,7 @@ test('expect_ids and no_expect_ids are judged from the record', () => {
 test('no transaction is reported as a parser refusal; an expected status still passes', () => {
   assert.equal(judgeStage({ expectIds: [1] }, ok(400), null, [])[0]?.kind, 'parser refusal');
   assert.deepEqual(judgeStage({ status: [400] }, ok(400), null, []), []);
+  assert.equal(judgeStage({ expectIds: [1] }, ok(400), { ...record([]), refused: true }, [])[0]?.kind, 'parser refusal');
 });
 
 test('expect_error passes only on an HTTP-level error and skips the rest', () => {

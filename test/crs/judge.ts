@@ -37,6 +37,8 @@ export interface TransactionRecord {
   readonly ids: readonly string[];
   readonly matchedRules: readonly MatchedRule[];
   readonly status?: number;
+  /** Picket's HTTP front refused the request before the engine saw it (verdict 'rejected'). */
+  readonly refused: boolean;
 }
 
 const SEVERITY = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
@@ -70,8 +72,9 @@ function regexMatches(pattern: string, lines: readonly string[]): boolean {
 }
 
 /**
- * Judges one stage. `record` is null when picket produced no transaction
- * for the connection (its HTTP parser refused the request).
+ * Judges one stage. `record` is null when picket reported no transaction
+ * for the connection; `record.refused` when it reported one its HTTP front
+ * rejected before any rule ran. Both count as refused by the HTTP parser.
  */
 export function judgeStage(
   expected: StageOutput,
@@ -80,10 +83,10 @@ export function judgeStage(
   logLines: readonly string[],
 ): Failure[] {
   const failures: Failure[] = [];
-  const refused = record === null;
+  const refused = record === null || record.refused;
   const refusal = (what: string): Failure =>
     refused
-      ? { kind: 'parser refusal', detail: `${what}; picket's HTTP parser refused the request (status ${exchange.response?.status ?? 'none'}, no transaction)` }
+      ? { kind: 'parser refusal', detail: `${what}; picket's HTTP parser refused the request (status ${exchange.response?.status ?? 'none'}, no rule ran)` }
       : { kind: 'missing ids', detail: what };
 
   if (expected.expectError) {
@@ -100,7 +103,7 @@ export function judgeStage(
   if (expected.status && !expected.status.includes(status)) {
     failures.push({
       kind: refused ? 'parser refusal' : 'wrong status',
-      detail: `status ${status}, expected ${expected.status.join(' or ')}${refused ? ' (refused by HTTP parser, no transaction)' : ''}`,
+      detail: `status ${status}, expected ${expected.status.join(' or ')}${refused ? ' (refused by HTTP parser, no rule ran)' : ''}`,
     });
   }
   if (expected.responseContains && !new RegExp(expected.responseContains).test(exchange.response.raw)) {

@@ -43,6 +43,8 @@ export interface CrsRun {
   readonly summary: Summary;
   readonly ruleCount: number;
   readonly loadMs: number;
+  /** How often picket stalled (busy past the timeout) and was replaced. */
+  readonly restarts: number;
   readonly wallMs: number;
 }
 
@@ -62,13 +64,11 @@ export async function runCrs(options: CrsRunOptions = {}): Promise<CrsRun> {
   const overrides = options.overrides === false ? [] : loadOverrides(OVERRIDES_FILE);
   const started = performance.now();
   const target = await startSuiteTarget(crsDir);
-  options.log?.(`picket: ${target.waf.ruleCount} rules loaded in ${Math.round(target.loadMs)} ms; ${tests.length} tests`);
+  options.log?.(`picket: ${target.ruleCount} rules loaded in ${Math.round(target.loadMs)} ms; ${tests.length} tests`);
   try {
     let done = 0;
     const results = await runSuite(applyOverrides(tests, overrides), {
-      host: target.host,
-      port: target.port,
-      collector: target.collector,
+      target,
       concurrency: options.concurrency ?? 8,
       timeoutMs: options.timeoutMs ?? 10_000,
       reportGraceMs: 1_000,
@@ -77,10 +77,18 @@ export async function runCrs(options: CrsRunOptions = {}): Promise<CrsRun> {
         if (done % 500 === 0) options.log?.(`  … ${done}/${tests.length}`);
       },
     });
-    if (target.collector.engineErrors.length > 0) {
-      options.log?.(`engine errors during the run: ${target.collector.engineErrors.length} (first: ${String(target.collector.engineErrors[0]?.error)})`);
+    if (target.engineErrors.length > 0) {
+      options.log?.(`engine errors during the run: ${target.engineErrors.length} (first: ${target.engineErrors[0]?.split('\n')[0]})`);
     }
-    return { results, summary: summarize(results), ruleCount: target.waf.ruleCount, loadMs: target.loadMs, wallMs: performance.now() - started };
+    if (target.restarts > 0) options.log?.(`picket stalled and was restarted ${target.restarts} times`);
+    return {
+      results,
+      summary: summarize(results),
+      ruleCount: target.ruleCount,
+      loadMs: target.loadMs,
+      restarts: target.restarts,
+      wallMs: performance.now() - started,
+    };
   } finally {
     await target.close();
   }

@@ -3,7 +3,7 @@
  * result per test. A test passes when every stage passes (go-ftw counts
  * tests, not stages). Stages run in order on fresh connections.
  */
-import type { MatchedRule } from '../../src/engine/api.ts';
+import type { TransactionReport } from '../../src/observability/types.ts';
 import type { FtwTest } from './ftw-types.ts';
 import { errorLogLine, judgeStage, type Failure, type TransactionRecord } from './judge.ts';
 import type { OverriddenTest } from './overrides.ts';
@@ -26,14 +26,22 @@ export interface TestResult {
   /** Some stage never became a transaction: picket's HTTP parser answered it. */
   readonly refusedByParser: boolean;
   readonly overrideReason: string | null;
+  /** Run again alone after the main pass, because it timed out or lost its connection there. */
+  readonly rerun: boolean;
   readonly stages: readonly StageRun[];
   readonly ms: number;
 }
 
-export interface SuiteOptions {
+/** Where tests go; `port` may change when `recover()` restarts a stalled picket. */
+export interface Target {
   readonly host: string;
   readonly port: number;
   readonly collector: ReportCollector;
+  recover(): Promise<boolean>;
+}
+
+export interface SuiteOptions {
+  readonly target: Target;
   /** Tests in flight at once. */
   readonly concurrency: number;
   /** Per-stage limit for the whole exchange. */
@@ -43,10 +51,11 @@ export interface SuiteOptions {
   readonly onResult?: (result: TestResult) => void;
 }
 
-function recordOf(reports: readonly { id: string; matchedRules: readonly MatchedRule[]; status?: number }[]): TransactionRecord | null {
+function recordOf(reports: readonly TransactionReport[]): TransactionRecord | null {
   if (reports.length === 0) return null;
   const status = reports[0]?.status;
   return {
+    refused: reports.every((r) => r.verdict === 'rejected'),
     ids: reports.map((r) => r.id),
     matchedRules: reports.flatMap((r) => r.matchedRules),
     ...(status === undefined ? {} : { status }),
@@ -56,10 +65,11 @@ function recordOf(reports: readonly { id: string; matchedRules: readonly Matched
 async function runStage(test: FtwTest, index: number, options: SuiteOptions): Promise<StageRun> {
   const stage = test.stages[index]!;
   const request = buildRequest(stage.input);
-  const exchange = await sendRaw(options.host, options.port, request, options.timeoutMs, (port) =>
-    options.collector.expect(port),
+  const { target } = options;
+  const exchange = await sendRaw(target.host, target.port, request, options.timeoutMs, (port) =>
+    target.collector.expect(port),
   );
-  const reports = exchange.localPort ? await options.collector.collect(exchange.localPort, options.reportGraceMs) : [];
+  const reports = exchange.localPort ? await target.collector.collect(exchange.localPort, options.reportGraceMs) : [];
   const record = recordOf(reports);
   const uri = stage.input.encodedRequest ? '' : stage.input.uri;
   const logLines = (record?.matchedRules ?? []).map((rule) => errorLogLine(rule, uri, record?.ids[0] ?? ''));
@@ -67,7 +77,7 @@ async function runStage(test: FtwTest, index: number, options: SuiteOptions): Pr
   return { request, exchange, record, logLines, failures };
 }
 
-async function runTest(entry: OverriddenTest, options: SuiteOptions): Promise<TestResult> {
+async function runTest(entry: OverriddenTest, options: SuiteOptions, rerun = false): Promise<TestResult> {
   const started = performance.now();
   const stages: StageRun[] = [];
   for (let i = 0; i < entry.test.stages.length; i++) {
@@ -75,20 +85,31 @@ async function runTest(entry: OverriddenTest, options: SuiteOptions): Promise<Te
     // go-ftw repeats a failing stage once when asked (phase-5 log races in its setup).
     if (run.failures.length > 0 && entry.test.stages[i]!.output.retryOnce) run = await runStage(entry.test, i, options);
     stages.push(run);
+    // A stalled picket takes every test in flight with it: check it, restart it if it hangs.
+    if (run.exchange.timedOut) await options.target.recover();
   }
   const failures = stages.flatMap((s) => s.failures);
   return {
     test: entry.test,
     passed: failures.length === 0,
     failures,
-    refusedByParser: stages.some((s) => s.record === null && s.exchange.response !== null),
+    refusedByParser: stages.some((s) => s.exchange.response !== null && (s.record === null || s.record.refused)),
     overrideReason: entry.override?.reason ?? null,
+    rerun,
     stages,
     ms: performance.now() - started,
   };
 }
 
-/** Runs every test with bounded concurrency; results come back in suite order. */
+function hitByStall(result: TestResult): boolean {
+  return result.failures.some((f) => f.kind === 'timeout' || f.kind === 'unexpected error');
+}
+
+/**
+ * Runs every test with bounded concurrency; results come back in suite
+ * order. Tests that timed out or lost their connection (a stall elsewhere
+ * can cause both) run again one at a time, and that run is their result.
+ */
 export async function runSuite(tests: readonly OverriddenTest[], options: SuiteOptions): Promise<TestResult[]> {
   const results: TestResult[] = new Array(tests.length);
   let next = 0;
@@ -101,5 +122,9 @@ export async function runSuite(tests: readonly OverriddenTest[], options: SuiteO
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  for (let i = 0; i < results.length; i++) {
+    if (!hitByStall(results[i]!)) continue;
+    results[i] = await runTest(tests[i]!, options, true);
+  }
   return results;
 }

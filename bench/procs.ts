@@ -1,0 +1,137 @@
+/**
+ * Child processes for the benches: a node:http backend, picket (`bin/picket
+ * run`), and CPU accounting from /proc/<pid>/stat (utime + stime of the
+ * process and its descendants, so worker processes count too).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+export const CRS_DIR = resolve(REPO_ROOT, '../shared/crs-4.28.0');
+const NODE = process.execPath;
+/** Clock ticks per second for /proc stat times (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
+
+/** A port free right now on 127.0.0.1 (for children that need one on the command line). */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/** Waits until something accepts TCP connections on the port. */
+export async function waitForPort(port: number, timeoutMs: number, child?: ChildProcess, output?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before listening on ${port}:\n${output?.() ?? ''}`);
+    const ok = await new Promise<boolean>((done) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('connect', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.on('error', () => done(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output?.() ?? ''}`);
+}
+
+function statOf(pid: number): { ppid: number; ticks: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may contain spaces.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The pid and all its descendants. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = statOf(Number(name));
+    if (!stat) continue;
+    const list = children.get(stat.ppid) ?? [];
+    list.push(Number(name));
+    children.set(stat.ppid, list);
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) used so far by the process tree under `root`. */
+export function cpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) ticks += statOf(pid)?.ticks ?? 0;
+  return ticks / CLK_TCK;
+}
+
+export interface Child {
+  readonly pid: number;
+  readonly port: number;
+  readonly process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function track(child: ChildProcess): () => string {
+  let out = '';
+  const keep = (chunk: Buffer): void => {
+    out = (out + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => out;
+}
+
+/** Stops a child we started, by its pid: SIGTERM, then SIGKILL after 3 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The bench backend (bench/backend-server.ts) in its own process. */
+export async function startBackendProcess(): Promise<Child> {
+  const port = await freePort();
+  const child = spawn(NODE, [join(REPO_ROOT, 'bench/backend-server.ts'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = track(child);
+  await waitForPort(port, 10_000, child, output);
+  return { pid: child.pid!, port, process: child, output, stop: () => stopChild(child) };
+}
+
+/** `bin/picket run` with the given extra flags, listening on a fresh port, admin off. */
+export async function startPicket(upstream: string, flags: readonly string[], timeoutMs = 120_000): Promise<Child> {
+  const port = await freePort();
+  const args = [
+    join(REPO_ROOT, 'bin/picket'), 'run',
+    '--listen', `127.0.0.1:${port}`, '--admin', 'off', '--upstream', upstream, '--log-level', 'error',
+    ...flags,
+  ];
+  const child = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
+  const output = track(child);
+  await waitForPort(port, timeoutMs, child, output);
+  return { pid: child.pid!, port, process: child, output, stop: () => stopChild(child) };
+}

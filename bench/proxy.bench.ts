@@ -1,0 +1,111 @@
+/**
+ * Proxy overhead: the same node:http backend measured directly, then
+ * through picket (`bin/picket run`, a child process, inline mode) with no
+ * rules, the picket core ruleset, and CRS at paranoia level 1. Reports
+ * req/s, p50, p99, throughput relative to direct, and picket's CPU seconds
+ * per 1,000 requests (utime + stime deltas of its process tree).
+ *
+ * Run alone: node bench/proxy.bench.ts [--duration 4s] [--connections 16]
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
+import { CRS_DIR, REPO_ROOT, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
+import { GET_QUERY, type BenchRequest } from './requests.ts';
+import { printTable, type Cell } from './table.ts';
+
+export interface ProxyBenchOptions {
+  readonly durationMs: number;
+  readonly connections: number;
+  readonly maxRequests: number;
+  readonly request?: BenchRequest;
+  readonly log?: (line: string) => void;
+}
+
+interface Variant {
+  readonly name: string;
+  readonly flags: readonly string[];
+}
+
+function variants(): Variant[] {
+  const dir = mkdtempSync(join(tmpdir(), 'picket-bench-'));
+  const empty = join(dir, 'empty.conf');
+  writeFileSync(empty, '# no rules: measures the proxy and an engine pass with nothing to evaluate\n');
+  return [
+    { name: 'picket, no rules', flags: ['--rules', empty] },
+    { name: 'picket, picket-core', flags: ['--rules', join(REPO_ROOT, 'rulesets/picket-core')] },
+    { name: 'picket, CRS PL1', flags: ['--crs', CRS_DIR, '--paranoia', '1'] },
+  ];
+}
+
+export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][]> {
+  const request = options.request ?? GET_QUERY;
+  const log = options.log ?? (() => {});
+  const backend = await startBackendProcess();
+  const rows: Cell[][] = [];
+  const load = (port: number): Promise<LoadResult> =>
+    runLoad({
+      url: `http://127.0.0.1:${port}${request.path}`,
+      method: request.method,
+      headers: request.headers,
+      ...(request.body ? { body: request.body } : {}),
+      connections: options.connections,
+      durationMs: options.durationMs,
+      maxRequests: options.maxRequests,
+    });
+  try {
+    const direct = await load(backend.port);
+    log(`direct: ${formatLoad(direct)}`);
+    rows.push(['backend direct', direct.rps, direct.p50Ms, direct.p99Ms, '1.00', '-', direct.errors + direct.non2xx]);
+    for (const variant of variants()) {
+      let picket;
+      try {
+        picket = await startPicket(`http://127.0.0.1:${backend.port}`, variant.flags);
+      } catch (error) {
+        log(`${variant.name}: could not start: ${(error as Error).message.split('\n').slice(0, 6).join(' | ')}`);
+        rows.push([variant.name, NaN, NaN, NaN, 'failed to start', '-', '-']);
+        continue;
+      }
+      try {
+        const cpuBefore = cpuSeconds(picket.pid);
+        const result = await load(picket.port);
+        const cpu = cpuSeconds(picket.pid) - cpuBefore;
+        log(`${variant.name}: ${formatLoad(result)}, cpu ${cpu.toFixed(2)} s`);
+        rows.push([
+          variant.name, result.rps, result.p50Ms, result.p99Ms,
+          (result.rps / direct.rps).toFixed(2),
+          result.requests > 0 ? (cpu / result.requests) * 1000 : NaN,
+          result.errors + result.non2xx,
+        ]);
+      } finally {
+        await picket.stop();
+      }
+    }
+  } finally {
+    await backend.stop();
+  }
+  printTable(
+    `proxy: ${request.name}, ${options.connections} connections, ${options.durationMs / 1000} s each (picket = one process, inline mode)`,
+    ['target', 'req/s', 'p50 ms', 'p99 ms', 'vs direct', 'CPU s/1k req', 'errors'],
+    rows,
+  );
+  return rows;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '4s' },
+      connections: { type: 'string', default: '16' },
+      max: { type: 'string', default: '200000' },
+    },
+  });
+  await runProxyBench({
+    durationMs: parseDurationMs(values.duration),
+    connections: Number(values.connections),
+    maxRequests: Number(values.max),
+    log: (line) => process.stderr.write(line + '\n'),
+  });
+}
