@@ -15,7 +15,7 @@ import { createSwarmProvider } from './discovery/swarm/index.ts';
 import type { Provider, Snapshot } from './discovery/types.ts';
 import type { Waf } from './engine/api.ts';
 import type { PicketConfig } from './config/types.ts';
-import { WafError } from './errors.ts';
+import { WafError, isWafError } from './errors.ts';
 import { createAdminServer } from './observability/admin.ts';
 import type { AdminServer, Readiness } from './observability/admin.ts';
 import { openAuditLog } from './observability/audit.ts';
@@ -41,11 +41,18 @@ export interface Picket {
   readonly proxyPort: number;
   /** null when the admin listener is off. */
   readonly adminPort: number | null;
+  /** The global ruleset in force (changes on reload). */
   readonly waf: Waf;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly audit: AuditLog | null;
   readiness(): Readiness;
+  /**
+   * Compiles the rule files again (SIGHUP) and swaps the new ruleset in for new
+   * requests; on any error the running ruleset stays and the error is returned.
+   * Compiling blocks the event loop for as long as it takes (CRS: about a second).
+   */
+  reload(): { readonly ok: true; readonly rules: number } | { readonly ok: false; readonly error: unknown };
   /** Stops discovery, drains in-flight requests for up to graceMs, closes listeners, flushes logs. */
   close(graceMs: number): Promise<void>;
 }
@@ -110,14 +117,31 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
     }
 
     logger.info({ mode: config.mode, listen: `${config.listen.host}:${proxyPort}`, admin: adminPort === null ? null : `${config.admin!.host}:${adminPort}`, upstreams: config.upstreams }, 'picket started');
+    const reload: Picket['reload'] = () => {
+      try {
+        const next = compileRuleset({ mode: config.mode, rules: config.rules, limits: config.limits });
+        routeWafs.replaceDefault(next);
+        metrics.rulesLoaded.set(next.ruleCount);
+        metrics.reloads.inc({ result: 'ok' });
+        logger.info({ rules: next.ruleCount }, 'ruleset reloaded');
+        return { ok: true, rules: next.ruleCount };
+      } catch (error) {
+        metrics.reloads.inc({ result: 'error' });
+        logger.error({ err: error, details: isWafError(error) ? error.details : undefined }, 'ruleset reload failed; the running ruleset stays');
+        return { ok: false, error };
+      }
+    };
     return {
       proxyPort,
       adminPort,
-      waf,
+      get waf() {
+        return routeWafs.defaultWaf;
+      },
       metrics,
       logger,
       audit,
       readiness,
+      reload,
       close: cleanup,
     };
   } catch (error) {

@@ -47,6 +47,7 @@ export const demo: Command = async (io) => {
       base: { mode: 'inline', upstreams: [app.url], logLevel: 'warn' },
     });
     const picket = await startPicket(config);
+    io.onReload(() => picket.reload());
     const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
     const base = `http://${host}:${picket.proxyPort}`;
     write(io.stdout, [

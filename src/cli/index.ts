@@ -66,6 +66,7 @@ if (import.meta.main) {
     stdout: process.stdout,
     stderr: process.stderr,
     shutdown: shutdownSignal,
+    onReload: (handler) => process.on('SIGHUP', handler),
   });
   process.exitCode = code;
   // Let stdout drain, then exit even if a handle (e.g. stdin) is still open.

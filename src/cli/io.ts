@@ -10,6 +10,8 @@ export interface CommandIo {
   readonly stderr: Writable;
   /** Starts listening for SIGTERM/SIGINT and resolves with the signal name (long-running commands). */
   shutdown(): Promise<string>;
+  /** Calls `handler` on every SIGHUP (ruleset reload) until the command ends. */
+  onReload(handler: () => void): void;
 }
 
 /** A command returns its exit status; only cli/index.ts exits the process. */

@@ -27,7 +27,8 @@ function isDefault(options: RouteWafOptions): boolean {
 
 export class RouteWafs {
   readonly #config: PicketConfig;
-  readonly #default: Waf;
+  #default: Waf;
+  #snapshot: Snapshot = { routes: [] };
   readonly #logger: WafLogger;
   #byKey = new Map<string, Waf>();
 
@@ -37,8 +38,20 @@ export class RouteWafs {
     this.#logger = logger;
   }
 
+  get defaultWaf(): Waf {
+    return this.#default;
+  }
+
+  /** After a reload: the new global ruleset, and every route's ruleset compiled again from its files. */
+  replaceDefault(waf: Waf): void {
+    this.#default = waf;
+    this.#byKey = new Map();
+    this.prepare(this.#snapshot);
+  }
+
   /** Compiles what the snapshot's routes need and forgets option sets no longer used. */
   prepare(snapshot: Snapshot): void {
+    this.#snapshot = snapshot;
     const next = new Map<string, Waf>();
     for (const route of snapshot.routes) {
       if (isDefault(route.waf)) continue;

@@ -1,7 +1,7 @@
 /**
  * `picket run`: load the configuration once (flags > env > --config file >
- * defaults), start picket, and on SIGTERM/SIGINT drain in-flight requests
- * (up to SHUTDOWN_GRACE_MS) and exit 0.
+ * defaults), start picket, recompile the rule files on SIGHUP, and on
+ * SIGTERM/SIGINT drain in-flight requests (up to SHUTDOWN_GRACE_MS) and exit 0.
  */
 import { loadConfig } from '../config/load.ts';
 import { OPTIONS_BY_FLAG } from '../config/schema.ts';
@@ -41,6 +41,7 @@ export const run: Command = async (io) => {
   const config = loadConfig({ flags: args.flags, env: io.env, cwd: io.cwd, ...(configFlag !== undefined ? { file: configFlag } : {}) });
   if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
   const picket = await startPicket(config);
+  io.onReload(() => picket.reload());
   const signal = await io.shutdown();
   picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
   await picket.close(SHUTDOWN_GRACE_MS);

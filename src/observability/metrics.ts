@@ -7,7 +7,7 @@
  * picket_engine_seconds, picket_upstream_errors_total{kind},
  * picket_mirror_queue_depth, picket_mirror_dropped_total,
  * picket_audit_dropped_total, picket_engine_errors_total, picket_rules_loaded,
- * picket_build_info{version}.
+ * picket_ruleset_reloads_total{result}, picket_build_info{version}.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -22,6 +22,7 @@ export interface Metrics {
   readonly auditDropped: Counter;
   readonly engineErrors: Counter;
   readonly rulesLoaded: Gauge;
+  readonly reloads: Counter<'result'>;
 }
 
 export function createMetrics(options: { version?: string; defaultMetrics?: boolean } = {}): Metrics {
@@ -51,5 +52,6 @@ export function createMetrics(options: { version?: string; defaultMetrics?: bool
     auditDropped: new Counter({ name: 'picket_audit_dropped_total', help: 'Audit lines dropped because the writer could not keep up', registers: [registry] }),
     engineErrors: new Counter({ name: 'picket_engine_errors_total', help: 'Rule engine errors at run time', registers: [registry] }),
     rulesLoaded: new Gauge({ name: 'picket_rules_loaded', help: 'Compiled rules in the active ruleset', registers: [registry] }),
+    reloads: new Counter({ name: 'picket_ruleset_reloads_total', help: 'Ruleset reloads (SIGHUP) by result', labelNames: ['result'], registers: [registry] }),
   };
 }

@@ -29,6 +29,7 @@ export async function runCli(argv: string[], options: { stdin?: string | Buffer;
     stdout,
     stderr,
     shutdown: () => new Promise(() => undefined),
+    onReload: () => undefined,
   });
   return { code, stdout: out, stderr: err };
 }

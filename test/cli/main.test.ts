@@ -6,6 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.ts';
@@ -109,5 +112,46 @@ test('an occupied port fails with WAF_ERR_LISTEN and releases the admin port', a
     await assert.rejects(startPicket(config, { logger: quietLogger() }), { code: 'WAF_ERR_LISTEN' });
   } finally {
     await new Promise((resolve) => blocker.close(resolve));
+  }
+});
+
+test('reload swaps in recompiled rules; a broken file keeps the running ruleset', async () => {
+  const upstream = createServer((_req, res) => res.writeHead(200).end('ok'));
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const rules = join(mkdtempSync(join(tmpdir(), 'picket-reload-')), 'rules.conf');
+  const denying = (value: string): string => `SecRule REQUEST_HEADERS:X-Block "@streq ${value}" "id:77,phase:1,deny,status:403"\n`;
+  writeFileSync(rules, denying('a'));
+  const config = loadConfig({
+    env: {},
+    flags: [
+      { flag: 'upstream', value: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
+      { flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' }, { flag: 'rules', value: rules },
+    ],
+  });
+  const picket = await startPicket(config, { logger: quietLogger() });
+  const status = (value: string): Promise<number> => new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port: picket.proxyPort, path: '/', headers: { 'x-block': value } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject).end();
+  });
+  try {
+    assert.equal(await status('a'), 403);
+    assert.equal(await status('b'), 200);
+    writeFileSync(rules, denying('b'));
+    assert.deepEqual(picket.reload(), { ok: true, rules: picket.waf.ruleCount });
+    assert.equal(await status('a'), 200);
+    assert.equal(await status('b'), 403);
+    writeFileSync(rules, 'SecRule ARGS "@bogus" "id:78,phase:2,deny"\n');
+    const failed = picket.reload();
+    assert.equal(failed.ok, false);
+    assert.equal(await status('b'), 403, 'the previous ruleset stays in force');
+    const metrics = await picket.metrics.registry.metrics();
+    assert.match(metrics, /^picket_ruleset_reloads_total\{result="ok"\} 1$/m);
+    assert.match(metrics, /^picket_ruleset_reloads_total\{result="error"\} 1$/m);
+  } finally {
+    await picket.close(1000);
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
   }
 });

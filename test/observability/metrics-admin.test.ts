@@ -10,7 +10,7 @@ import { report } from './fixtures.ts';
 const NAMES = [
   'picket_requests_total', 'picket_rule_matches_total', 'picket_engine_seconds', 'picket_upstream_errors_total',
   'picket_mirror_queue_depth', 'picket_mirror_dropped_total', 'picket_audit_dropped_total', 'picket_engine_errors_total',
-  'picket_rules_loaded', 'picket_build_info', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds',
+  'picket_rules_loaded', 'picket_ruleset_reloads_total', 'picket_build_info', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds',
 ];
 
 function sink(): { stream: Writable; text: () => string } {
