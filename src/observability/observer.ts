@@ -15,12 +15,14 @@ export interface ObserverOptions {
   readonly audit?: AuditLog | null;
 }
 
-/** Warn about audit failures at most this often. */
+/** Warn about audit failures, and about each upstream's errors, at most this often. */
 const WARN_INTERVAL_MS = 10_000;
 
 export function createObserver(options: ObserverOptions): Observer {
   const { logger, metrics, audit } = options;
   let lastAuditWarning = 0;
+  // Upstream errors come in storms when an upstream is down: one line per upstream and kind per interval.
+  const upstreamWarned = new Map<string, { at: number; suppressed: number }>();
 
   const summary = (report: TransactionReport): Record<string, unknown> => ({
     verdict: report.verdict,
@@ -54,16 +56,26 @@ export function createObserver(options: ObserverOptions): Observer {
         }
       }
 
-      const log = logger.child({ txId: report.id });
-      if (report.verdict === 'blocked') log.warn(summary(report), 'request blocked');
-      else if (report.verdict === 'would-block') log.warn(summary(report), 'request would have been blocked');
-      else if (report.verdict === 'error' || report.verdict === 'rejected') log.info(summary(report), `request ${report.verdict}`);
-      else if (report.matchedRules.length > 0) log.info(summary(report), 'request matched rules');
-      else log.debug(summary(report), 'request allowed');
+      // Decide the level first: most allowed requests log nothing, and then build nothing.
+      const [level, message] = report.verdict === 'blocked' ? ['warn', 'request blocked'] as const
+        : report.verdict === 'would-block' ? ['warn', 'request would have been blocked'] as const
+        : report.verdict === 'error' || report.verdict === 'rejected' ? ['info', `request ${report.verdict}`] as const
+        : report.matchedRules.length > 0 ? ['info', 'request matched rules'] as const
+        : ['debug', 'request allowed'] as const;
+      if (logger.isLevelEnabled(level)) logger.child({ txId: report.id })[level](summary(report), message);
     },
     upstreamError(kind, upstream) {
       metrics.upstreamErrors.inc({ kind });
-      logger.warn({ kind, upstream }, 'upstream error');
+      const key = `${kind} ${upstream}`;
+      const now = Date.now();
+      const last = upstreamWarned.get(key);
+      if (last && now - last.at < WARN_INTERVAL_MS) {
+        last.suppressed++;
+        return;
+      }
+      if (upstreamWarned.size > 1000) upstreamWarned.clear();
+      upstreamWarned.set(key, { at: now, suppressed: 0 });
+      logger.warn({ kind, upstream, ...(last ? { suppressedSinceLast: last.suppressed } : {}) }, 'upstream error');
     },
     mirrorQueueDepth(depth) {
       metrics.mirrorQueueDepth.set(depth);

@@ -71,3 +71,19 @@ test('admin: /healthz, /readyz follows readiness, /metrics, 404 and 405', async 
     await admin.close();
   }
 });
+
+test('observer survives a failing audit log and rate-limits upstream error lines', async () => {
+  const metrics = createMetrics({ defaultMetrics: false });
+  const out = sink();
+  const failing = { record(): boolean { throw new Error('disk full'); }, flush: async () => {}, close: async () => {}, dropped: 0 };
+  const observer = createObserver({ logger: createLogger({ level: 'info', destination: out.stream }), metrics, audit: failing });
+  observer.transactionEnd(report());
+  observer.transactionEnd(report({ id: 'tx-2' }));
+  for (let i = 0; i < 100; i++) observer.upstreamError('connect', 'http://10.0.0.9:80');
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^picket_audit_dropped_total 2$/m);
+  assert.match(text, /^picket_upstream_errors_total\{kind="connect"\} 100$/m);
+  const lines = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(lines.filter((l) => l.msg === 'audit log write failed').length, 1);
+  assert.equal(lines.filter((l) => l.msg === 'upstream error').length, 1);
+});
