@@ -182,6 +182,8 @@ class Translator {
   private groupId = 0;
   private atomicId = 0;
   private readonly names = new Map<string, number>();
+  /** Indexes in `parts` where top-level alternatives start. */
+  private readonly rootAlternatives: number[] = [0];
   private readonly totalGroups: number;
 
   constructor(pattern: string) {
@@ -314,6 +316,7 @@ class Translator {
   private alternation(): void {
     // Flags set by (?i) earlier in the group stay in force in later alternatives, as in PCRE.
     this.parts.push('|');
+    if (this.frames.length === 1) this.rootAlternatives.push(this.parts.length);
     this.lastAtom = -1;
   }
 
@@ -703,6 +706,11 @@ class Translator {
       else if ('open' in part) source += '(';
       else source += `(?:\\${jsIndex.get(part.ref) as number})`;
     }
+    // Like PCRE's implicit anchoring: when every top-level alternative starts with a bare
+    // "any byte" star, a match at any offset implies one at offset 0, so anchoring changes
+    // no result but saves the quadratic retry at every start offset.
+    const dotStar = this.rootAlternatives.every((i) => this.parts[i] === '[\\s\\S]' && (this.parts[i + 1] === '*' || this.parts[i + 1] === '*?'));
+    if (dotStar && this.parts.length > 0) source = `^(?:${source})`;
     const groupMap: number[] = [0];
     for (let g = 1; g <= this.groupId; g++) groupMap.push(jsIndex.get(g) as number);
     return { source, groupMap, groupCount: this.groupId };

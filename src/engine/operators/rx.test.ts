@@ -157,6 +157,18 @@ test('@rx: invalid patterns are RuleErrors', () => {
   assert.throws(() => rx('[z-a]', context), RuleError);
 });
 
+test('@rx: a leading DOTALL .* is anchored like PCRE does (same results, no quadratic retries)', () => {
+  assert.match(compileRegex('.*\\.ph(?:p|tml)$').source, /^\^\(\?:/);
+  assert.match(compileRegex('(?i).*?a|.*b').source, /^\^\(\?:/);
+  assert.doesNotMatch(compileRegex('.*a|b').source, /^\^/);
+  assert.doesNotMatch(compileRegex('(.*)a').source, /^\^/);
+  assert.doesNotMatch(compileRegex('(?-s).*a').source, /^\^/);
+  const s = state(true);
+  assert.equal(rx('.*\\.php$', context).match('/x/index.php', s), true);
+  assert.equal(s.tx.get(0), '/x/index.php');
+  assert.equal(matches('.*\\.php$', 'a\nb.php'), true);
+});
+
 test('@rx: compiled patterns are shared across rules', () => {
   assert.equal(compileRegex('(?i)shared-pattern').regex, compileRegex('(?i)shared-pattern').regex);
 });
