@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { WafError } from '../errors.ts';
 import { deepFreeze } from './freeze.ts';
-import { OPTIONS, OPTIONS_BY_ENV, OPTIONS_BY_FLAG, OTHER_ENV } from './schema.ts';
+import { OPTIONS, OPTIONS_BY_ENV, OPTIONS_BY_FLAG, OPTIONS_BY_KEY, OTHER_ENV } from './schema.ts';
 import type { OptionSpec } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { ListenAddress, PicketConfig } from './types.ts';
@@ -53,47 +53,46 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
   const issues: string[] = [];
   const values = new Map<string, Resolved>();
 
-  const set = (spec: OptionSpec, raw: unknown, source: string, baseDir: string | undefined): void => {
+  /** Parses a raw value; on failure records the problem against its source and returns undefined. */
+  const parse = (spec: OptionSpec, raw: unknown, source: string, baseDir: string | undefined): { value: unknown } | undefined => {
     try {
-      values.set(spec.key, { value: parseValue(spec, raw, baseDir), source });
+      return { value: parseValue(spec, raw, baseDir) };
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
       issues.push(`${source}: ${error.message}`);
+      return undefined;
     }
+  };
+  const set = (spec: OptionSpec, raw: unknown, source: string, baseDir: string | undefined): void => {
+    const parsed = parse(spec, raw, source, baseDir);
+    if (parsed) values.set(spec.key, { value: parsed.value, source });
   };
 
   for (const spec of OPTIONS) values.set(spec.key, { value: spec.default, source: 'default' });
 
   for (const [key, raw] of Object.entries(sources.base ?? {})) {
-    const spec = OPTIONS.find((o) => o.key === key);
+    const spec = OPTIONS_BY_KEY.get(key);
     if (!spec) throw new Error(`internal: unknown base configuration key ${key}`);
     set(spec, raw, `default for this command (${key})`, cwd);
   }
 
   const file = sources.file ?? env.PICKET_CONFIG;
   if (file !== undefined && file !== '') {
+    // Problems name the file as the user wrote it; values resolve against its real directory.
     const path = resolve(cwd, file);
-    const shown = file;
     const yaml = readYamlConfig(path);
-    issues.push(...yaml.issues.map((issue) => (issue.startsWith(path) ? shown + issue.slice(path.length) : issue)));
+    issues.push(...yaml.issues.map((issue) => (issue.startsWith(path) ? file + issue.slice(path.length) : issue)));
     for (const entry of yaml.entries) {
-      const spec = OPTIONS.find((o) => o.key === entry.key)!;
+      const spec = OPTIONS_BY_KEY.get(entry.key)!;
+      const source = `${file}:${entry.line}: ${entry.key}`;
       if (spec.list && entry.items) {
-        // Report a bad item on its own line.
-        const parsed: unknown[] = [];
-        let ok = true;
-        for (const item of entry.items) {
-          try {
-            parsed.push(...(parseValue(spec, [item.value], dirname(path)) as unknown[]));
-          } catch (error) {
-            if (!(error instanceof ValueError)) throw error;
-            issues.push(`${shown}:${item.line}: ${entry.key}: ${error.message}`);
-            ok = false;
-          }
+        // Each item is checked on its own line.
+        const items = entry.items.map((item) => parse(spec, [item.value], `${file}:${item.line}: ${entry.key}`, dirname(path)));
+        if (items.every((item) => item !== undefined)) {
+          values.set(spec.key, { value: items.flatMap((item) => item!.value as unknown[]), source });
         }
-        if (ok) values.set(spec.key, { value: parsed, source: `${shown}:${entry.line}: ${entry.key}` });
       } else {
-        set(spec, entry.value, `${shown}:${entry.line}: ${entry.key}`, dirname(path));
+        set(spec, entry.value, source, dirname(path));
       }
     }
   }
@@ -108,8 +107,8 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
     }
   }
 
-  // Repeated list flags accumulate; a repeated scalar flag keeps the last value.
-  const lists = new Map<string, unknown[]>();
+  // A repeated list flag accumulates; a repeated scalar flag keeps the last value.
+  const flagLists = new Map<OptionSpec, unknown[]>();
   for (const { flag, value } of sources.flags ?? []) {
     const spec = OPTIONS_BY_FLAG.get(flag);
     if (!spec) {
@@ -120,16 +119,14 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
       issues.push(`--${flag}: needs a value (${spec.arg})`);
       continue;
     }
-    if (spec.list) {
-      const before = values.get(spec.key);
-      set(spec, [value], `--${flag}`, cwd);
-      const now = values.get(spec.key);
-      if (now !== before) lists.set(spec.key, [...(lists.get(spec.key) ?? []), ...(now!.value as unknown[])]);
-    } else {
+    if (!spec.list) {
       set(spec, value, `--${flag}`, cwd);
+      continue;
     }
+    const parsed = parse(spec, [value], `--${flag}`, cwd);
+    if (parsed) flagLists.set(spec, [...(flagLists.get(spec) ?? []), ...(parsed.value as unknown[])]);
   }
-  for (const [key, list] of lists) values.set(key, { value: list, source: `--${OPTIONS.find((o) => o.key === key)!.flag}` });
+  for (const [spec, list] of flagLists) values.set(spec.key, { value: list, source: `--${spec.flag}` });
 
   const get = <T>(key: string): T => values.get(key)!.value as T;
   const from = (key: string): string => values.get(key)!.source;
