@@ -79,9 +79,10 @@ export function parseDuration(raw: unknown, min = 0, max = 24 * 3_600_000): numb
   return value;
 }
 
-/** `host:port`, `:port` (all interfaces), or `[v6]:port`. Port 0 asks the OS for a free port. */
+/** `host:port`, `:port` or a bare port (all interfaces), or `[v6]:port`. Port 0 asks the OS for a free port. */
 export function parseListen(raw: unknown): { host: string; port: number } {
-  const text = scalarText(raw, 'host:port');
+  const given = scalarText(raw, 'host:port');
+  const text = /^\d+$/.test(given) ? `:${given}` : given;
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text);
   if (!match) throw new ValueError(`must be host:port (e.g. 0.0.0.0:8080), got ${show(raw)}`);
   const host = match[1] ?? (match[2] || '0.0.0.0');

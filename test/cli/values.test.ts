@@ -24,7 +24,9 @@ test('listen addresses', () => {
   assert.deepEqual(parseListen(':9090'), { host: '0.0.0.0', port: 9090 });
   assert.deepEqual(parseListen('[::1]:8080'), { host: '::1', port: 8080 });
   assert.throws(() => parseListen('localhost:70000'), /port must be 0-65535/);
-  assert.throws(() => parseListen('8080'), /must be host:port/);
+  assert.deepEqual(parseListen('8080'), { host: '0.0.0.0', port: 8080 });
+  assert.deepEqual(parseListen(8081), { host: '0.0.0.0', port: 8081 });
+  assert.throws(() => parseListen('localhost'), /must be host:port/);
 });
 
 test('origins and CIDRs', () => {
