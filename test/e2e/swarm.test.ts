@@ -119,6 +119,42 @@ async function makeStack(port: number): Promise<string> {
   return stringify(stack);
 }
 
+const INGRESS = `${RUN}i`;
+const PUBLIC_NET = `${RUN}-public`;
+
+/**
+ * The ingress test stack: deploy/swarm/ingress.yml with local images, its
+ * external network renamed for this run, no node-label placement (the test
+ * does not label the node), and three app services: two labelled for picket
+ * (by host, by path) and one not.
+ */
+async function makeIngressStack(port: number): Promise<string> {
+  const stack = parse(await readFile(join(ROOT, 'deploy/swarm/ingress.yml'), 'utf8'));
+  const { picket } = stack.services;
+  const proxy = stack.services['socket-proxy'];
+  picket.image = PICKET_IMAGE;
+  picket.ports[0].published = port;
+  picket.environment.PICKET_SWARM_NETWORK = PUBLIC_NET;
+  picket.environment.PICKET_SWARM_RECONCILE = '1s';
+  delete picket.deploy.placement;
+  proxy.image = APP_IMAGE;
+  proxy.command = ['node', '/app/socket-proxy.mjs'];
+  proxy.user = 'root';
+  proxy.environment = { PORT: '2375' };
+  proxy.healthcheck = { disable: true };
+  stack.networks['picket-public'] = { external: true, name: PUBLIC_NET };
+  const app = (labels: Record<string, string>) => ({
+    image: APP_IMAGE,
+    environment: { PORT: '8080', DRAIN_MS: '500', TASK_ID: '{{.Task.ID}}' },
+    networks: ['picket-public'],
+    deploy: { replicas: 1, endpoint_mode: 'dnsrr', labels },
+  });
+  stack.services.shop = app({ 'picket.enable': 'true', 'picket.host': 'shop.test,*.shop.test', 'picket.port': '8080' });
+  stack.services.api = app({ 'picket.enable': 'true', 'picket.path': '/api', 'picket.port': '8080', 'picket.mode': 'detect' });
+  stack.services.hidden = app({});
+  return stringify(stack);
+}
+
 interface Sample {
   readonly at: number;
   readonly status: number;
@@ -128,9 +164,10 @@ interface Sample {
   readonly path: string;
 }
 
-function get(port: number, path: string, agent: Agent): Promise<Sample> {
+function get(port: number, path: string, agent: Agent, host?: string): Promise<Sample> {
   return new Promise((resolvePromise) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
+    const headers = host === undefined ? {} : { host };
+    const req = request({ host: '127.0.0.1', port, path, agent, headers, timeout: 5000 }, (res) => {
       res.resume();
       res.on('end', () => {
         const task = res.headers['x-task'];
@@ -225,7 +262,7 @@ async function dockerReady(): Promise<string | null> {
 }
 
 /** On failure: what Swarm and the services said, so a red CI run can be read without rerunning it. */
-async function diagnose(): Promise<void> {
+async function diagnose(stack: string, services: string[]): Promise<void> {
   const show = async (args: string[]) => {
     try {
       const { stdout, stderr } = await sh('docker', args, { timeoutMs: 20_000 });
@@ -234,14 +271,38 @@ async function diagnose(): Promise<void> {
       console.log(`# $ docker ${args.join(' ')}: ${(error as Error).message.split('\n')[0]}`);
     }
   };
-  await show(['stack', 'ps', '--no-trunc', '--format', '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}', RUN]);
-  for (const service of ['picket', 'socket-proxy', 'app']) await show(['service', 'logs', '--tail', '40', `${RUN}_${service}`]);
+  await show(['stack', 'ps', '--no-trunc', '--format', '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}', stack]);
+  for (const service of services) await show(['service', 'logs', '--tail', '40', `${stack}_${service}`]);
 }
 
-describe('picket on a single-node Docker Swarm (sidecar)', { timeout: 6 * 60_000 }, () => {
+/** Runs a scenario; on failure prints what Swarm and the services said first. */
+async function withDiagnosis(stack: string, services: string[], scenario: () => Promise<void>): Promise<void> {
+  try {
+    await scenario();
+  } catch (error) {
+    await diagnose(stack, services);
+    throw error;
+  }
+}
+
+async function removeStack(stack: string): Promise<void> {
+  await sh('docker', ['stack', 'rm', stack]);
+  await waitUntil(`the containers of ${stack} to go`, 60_000, async () => {
+    const { stdout } = await sh('docker', ['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`]);
+    return stdout.trim() === '';
+  }, 500);
+  await waitUntil(`the networks of ${stack} to go`, 30_000, async () => {
+    const { stdout } = await sh('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]);
+    return stdout.trim() === '';
+  }, 500);
+}
+
+describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => {
   const docker = new Docker();
   let context = '';
   let port = 0;
+  let ingressPort = 0;
+  let buildMs = 0;
 
   before(async () => {
     const problem = await dockerReady();
@@ -254,7 +315,13 @@ describe('picket on a single-node Docker Swarm (sidecar)', { timeout: 6 * 60_000
     context = await mkdtemp(join(tmpdir(), 'picket-e2e-'));
     await makeContext(join(context, 'picket'));
     port = await freePort();
+    ingressPort = await freePort();
     await writeFile(join(context, 'stack.yml'), await makeStack(port));
+    await writeFile(join(context, 'ingress.yml'), await makeIngressStack(ingressPort));
+    const t0 = Date.now();
+    await sh('docker', ['build', '-q', '--build-arg', 'CRS_SOURCE=context', '-t', PICKET_IMAGE, join(context, 'picket')], { timeoutMs: 240_000 });
+    buildMs = Date.now() - t0;
+    await sh('docker', ['build', '-q', '-t', APP_IMAGE, join(ROOT, 'test/e2e/app')], { timeoutMs: 120_000 });
   });
 
   after(async () => {
@@ -266,46 +333,33 @@ describe('picket on a single-node Docker Swarm (sidecar)', { timeout: 6 * 60_000
         errors.push(`${what}: ${(error as Error).message}`);
       }
     };
-    await attempt('stack rm', () => sh('docker', ['stack', 'rm', RUN]));
-    await attempt('containers gone', () =>
-      waitUntil('the stack containers to go', 60_000, async () => {
-        const { stdout } = await sh('docker', ['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${RUN}`]);
-        return stdout.trim() === '';
-      }, 500),
-    );
-    await attempt('networks gone', () =>
-      waitUntil('the stack networks to go', 30_000, async () => {
-        const { stdout } = await sh('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${RUN}`]);
-        return stdout.trim() === '';
-      }, 500),
-    );
+    for (const stack of [RUN, INGRESS]) await attempt(`stack ${stack}`, () => removeStack(stack));
+    await attempt('public network', async () => {
+      const { stdout } = await sh('docker', ['network', 'ls', '-q', '--filter', `name=^${PUBLIC_NET}$`]);
+      if (stdout.trim() !== '') await sh('docker', ['network', 'rm', PUBLIC_NET]);
+    });
     await attempt('images rm', () => sh('docker', ['image', 'rm', '-f', PICKET_IMAGE, APP_IMAGE]).catch(() => undefined));
     if (context !== '') await attempt('temp dir', () => rm(context, { recursive: true, force: true }));
     if (errors.length > 0) console.log(`# e2e cleanup problems:\n# ${errors.join('\n# ')}`);
   });
 
-  it('builds the image, follows scaling and a rolling update without failed requests, and blocks attacks', async () => {
-    try {
-      await scenario();
-    } catch (error) {
-      await diagnose();
-      throw error;
-    }
-  });
-
-  async function scenario(): Promise<void> {
-    let t0 = Date.now();
-    await sh('docker', ['build', '-q', '--build-arg', 'CRS_SOURCE=context', '-t', PICKET_IMAGE, join(context, 'picket')], { timeoutMs: 240_000 });
-    const buildMs = Date.now() - t0;
-    await sh('docker', ['build', '-q', '-t', APP_IMAGE, join(ROOT, 'test/e2e/app')], { timeoutMs: 120_000 });
+  it('image: built from the Dockerfile, non-root, CRS from the build context in /opt/crs', async () => {
     const size = Number((await sh('docker', ['image', 'inspect', '--format', '{{.Size}}', PICKET_IMAGE])).stdout.trim());
     const crsFiles = (await sh('docker', ['run', '--rm', '--entrypoint', 'ls', PICKET_IMAGE, '/opt/crs/rules'])).stdout.split('\n');
     const user = (await sh('docker', ['image', 'inspect', '--format', '{{.Config.User}}', PICKET_IMAGE])).stdout.trim();
     log(`picket image built in ${buildMs} ms: ${(size / 1e6).toFixed(1)} MB, user ${user}, ${crsFiles.filter((f) => f.endsWith('.conf')).length} CRS rule files`);
     assert.equal(user, 'node', 'the image runs as the non-root node user');
     assert.ok(crsFiles.includes('REQUEST-942-APPLICATION-ATTACK-SQLI.conf'), 'CRS from the build context is in /opt/crs');
+  });
 
-    t0 = Date.now();
+  it('sidecar: follows scaling 2 → 5 → 1 and a rolling update without failed requests, and blocks attacks', () =>
+    withDiagnosis(RUN, ['picket', 'socket-proxy', 'app'], sidecar));
+
+  it('ingress: routes labelled services by host and path, follows label changes, skips the rest', () =>
+    withDiagnosis(INGRESS, ['picket', 'socket-proxy', 'shop', 'api'], ingress));
+
+  async function sidecar(): Promise<void> {
+    const t0 = Date.now();
     await sh('docker', ['stack', 'deploy', '-c', join(context, 'stack.yml'), RUN]);
     const agent = new Agent({ keepAlive: false });
     const seen = new Set<string>();
@@ -386,5 +440,58 @@ describe('picket on a single-node Docker Swarm (sidecar)', { timeout: 6 * 60_000
     assert.deepEqual(afterStop.map((t) => t.id), [], 'no replica answers after its task stopped');
     assert.ok(maxDraining < DRAIN_MS, 'picket stopped sending to leaving replicas before they exited');
     assert.deepEqual(attacks.map((a) => a.status), [403, 403, 403, 403]);
+    await removeStack(RUN); // frees the machine for the ingress scenario
+  }
+
+  async function ingress(): Promise<void> {
+    await sh('docker', ['network', 'create', '--driver', 'overlay', '--attachable', PUBLIC_NET]);
+    const t0 = Date.now();
+    await sh('docker', ['stack', 'deploy', '-c', join(context, 'ingress.yml'), INGRESS]);
+    const agent = new Agent({ keepAlive: false });
+    const taskOf = async (service: string) => {
+      const list = (await docker.listTasks({ filters: { service: [`${INGRESS}_${service}`], 'desired-state': ['running'] } })) as { ID: string }[];
+      return new Set(list.map((t) => t.ID));
+    };
+    try {
+      await waitUntil('both labelled services to be routed', 120_000, async () => {
+        const [shop, api] = await Promise.all([get(ingressPort, '/', agent, 'shop.test'), get(ingressPort, '/api/x', agent, 'any.test')]);
+        return shop.status === 200 && api.status === 200;
+      }, 250);
+      log(`ingress stack up after ${Date.now() - t0} ms`);
+      const [shopTasks, apiTasks, hiddenTasks] = await Promise.all([taskOf('shop'), taskOf('api'), taskOf('hidden')]);
+
+      const byHost = await get(ingressPort, '/anything', agent, 'Shop.Test:8080');
+      const byWildcard = await get(ingressPort, '/', agent, 'eu.shop.test');
+      const byPath = await get(ingressPort, '/api/orders?id=7', agent, 'other.test');
+      const noRoute = await get(ingressPort, '/', agent, 'other.test');
+      const notPrefix = await get(ingressPort, '/apix', agent, 'other.test');
+      const shopAttack = await get(ingressPort, ATTACK, agent, 'shop.test');
+      const apiAttack = await get(ingressPort, `/api${ATTACK.slice(1)}`, agent, 'other.test');
+      log(`ingress: host ${byHost.status}, wildcard ${byWildcard.status}, path ${byPath.status}, no route ${noRoute.status}, /apix ${notPrefix.status}, attack on shop (inline) ${shopAttack.status}, attack on api (picket.mode=detect) ${apiAttack.status}`);
+      assert.ok(byHost.status === 200 && shopTasks.has(byHost.task ?? ''), 'Host shop.test reaches shop');
+      assert.ok(byWildcard.status === 200 && shopTasks.has(byWildcard.task ?? ''), '*.shop.test reaches shop');
+      assert.ok(byPath.status === 200 && apiTasks.has(byPath.task ?? ''), '/api/... reaches api');
+      assert.equal(noRoute.status, 404, 'no route for another host outside /api');
+      assert.equal(notPrefix.status, 404, '/apix is not under /api');
+      assert.equal(shopAttack.status, 403, 'attack on the inline service is blocked');
+      assert.ok(apiAttack.status === 200 && apiTasks.has(apiAttack.task ?? ''), 'attack on the detect-only service is forwarded');
+      assert.ok(![byHost, byWildcard, byPath, noRoute, notPrefix].some((s) => hiddenTasks.has(s.task ?? '')), 'the unlabelled service is never reached');
+
+      // Labels are read live: a new host routes within a reconcile, an invalid label drops the service.
+      let t1 = Date.now();
+      await sh('docker', ['service', 'update', '-d', '--label-add', 'picket.host=new.test', `${INGRESS}_shop`]);
+      await waitUntil('the new host to route', 30_000, async () => (await get(ingressPort, '/', agent, 'new.test')).status === 200, 100);
+      const hostChangeMs = Date.now() - t1;
+      t1 = Date.now();
+      await sh('docker', ['service', 'update', '-d', '--label-add', 'picket.paranoia=9', `${INGRESS}_shop`]);
+      await waitUntil('the invalid service to be dropped', 30_000, async () => (await get(ingressPort, '/', agent, 'new.test')).status === 404, 100);
+      const dropMs = Date.now() - t1;
+      const { stdout: logs, stderr: logErr } = await sh('docker', ['service', 'logs', `${INGRESS}_picket`]);
+      log(`label change routed after ${hostChangeMs} ms; invalid label dropped the service after ${dropMs} ms`);
+      assert.match(logs + logErr, /service '\w+_shop' skipped: label picket\.paranoia=\\?"9\\?": expected an integer from 1 to 4/);
+      assert.equal((await get(ingressPort, '/api/x', agent, 'other.test')).status, 200, 'the other service keeps routing');
+    } finally {
+      agent.destroy();
+    }
   }
 });
