@@ -93,7 +93,7 @@ function row(name: string, inputs: readonly string[], nsPerPass: number): Row {
 
 /** The `@rx` argument of the CRS rule with this id, unescaped as the rule parser would. */
 function crsPattern(id: number): string {
-  for (const file of ['REQUEST-942-APPLICATION-ATTACK-SQLI.conf', 'REQUEST-941-APPLICATION-ATTACK-XSS.conf', 'REQUEST-932-APPLICATION-ATTACK-RCE.conf']) {
+  for (const file of ['REQUEST-942-APPLICATION-ATTACK-SQLI.conf', 'REQUEST-941-APPLICATION-ATTACK-XSS.conf', 'REQUEST-932-APPLICATION-ATTACK-RCE.conf', 'REQUEST-933-APPLICATION-ATTACK-PHP.conf']) {
     const text = readFileSync(join(CRS_RULES, file), 'latin1').replace(/\\\n/g, '');
     const at = text.indexOf(`id:${id},`);
     if (at === -1) continue;
@@ -125,7 +125,7 @@ export async function runPrimitivesBench(seconds = 0.5): Promise<Row[]> {
   const rx = getOperator('rx');
   const pmFromFile = getOperator('pmFromFile');
   if (!rx || !pmFromFile) throw new Error('operators missing');
-  for (const id of [942190, 941160, 932230]) {
+  for (const id of [942190, 941160, 932230, 933110]) {
     const pattern = crsPattern(id);
     const op = rx(pattern, context);
     rows.push(row(`@rx CRS ${id}`, decoded, measure(decoded, (s) => op.match(s, state), seconds)));
