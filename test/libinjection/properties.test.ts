@@ -106,11 +106,14 @@ test('detection is deterministic: a call in between changes nothing', () => {
 
 test('strings with code units above 0xFF (not byte strings) do not throw', () => {
   fc.assert(
-    fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
-      detectSqli(s);
-      detectXss(s);
-    }),
-    { numRuns: 300 },
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((a) => String.fromCharCode(...a)),
+      (s) => {
+        assert.equal(typeof detectSqli(s).isSqli, 'boolean');
+        assert.equal(typeof detectXss(s), 'boolean');
+      },
+    ),
+    { numRuns: 1000 },
   );
 });
 
