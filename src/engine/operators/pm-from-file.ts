@@ -6,15 +6,16 @@
  * with `#` skipped. Paths are relative to the directory of the rule file; several
  * files may be given, separated by spaces. Lines use @pm's phrase syntax
  * (`|HH|`, `\` escapes). As in ModSecurity v2, a phrase of a single byte is
- * skipped (its trimming leaves it looking empty). Files are read once at load
- * and shared by rules naming the same file.
+ * skipped (its trimming leaves it looking empty). A file is read and compiled
+ * once and shared by rules naming it; an edited file (new size or mtime) is
+ * read again on the next load.
  *
  * Arguments: file names separated by whitespace.
  *
  * Example:
  *   SecRule REQUEST_FILENAME "@pmFromFile restricted-files.data" "id:930130,phase:1,t:none,t:lowercase,block"
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RuleError } from '../errors.ts';
 import { isSpace } from '../transformations/bytes.ts';
@@ -41,33 +42,37 @@ export function phrasesFromText(text: string): string[] {
   return phrases;
 }
 
-const fileCache = new Map<string, readonly string[]>();
-
-function readPhrases(path: string): readonly string[] {
-  let phrases = fileCache.get(path);
-  if (!phrases) {
-    phrases = phrasesFromText(readFileSync(path, 'latin1'));
-    fileCache.set(path, phrases);
-  }
-  return phrases;
-}
-
+/** Compiled automata by file list and version (path, size, mtime), shared across rules and reloads. */
 const automata = new Map<string, AhoCorasick>();
+
+function fileVersion(path: string): string {
+  const st = statSync(path);
+  return `${path}\0${st.size}\0${st.mtimeMs}`;
+}
 
 export const pmFromFile: OperatorFactory = (argument, context) => {
   const files = splitPhrases(argument);
   if (files.length === 0) throw new RuleError('@pmFromFile: missing file name', context.file, context.line);
   const paths = files.map((f) => resolve(context.baseDir, f));
-  const key = paths.join('\0');
+  const fail = (path: string, e: unknown): never => {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new RuleError(`@pmFromFile: could not read phrase file "${path}": ${code}`, context.file, context.line);
+  };
+  const key = paths.map((path) => {
+    try {
+      return fileVersion(path);
+    } catch (e) {
+      return fail(path, e);
+    }
+  }).join('\n');
   let automaton = automata.get(key);
   if (!automaton) {
     const phrases: string[] = [];
     for (const path of paths) {
       try {
-        phrases.push(...readPhrases(path));
+        phrases.push(...phrasesFromText(readFileSync(path, 'latin1')));
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new RuleError(`@pmFromFile: could not read phrase file "${path}": ${code}`, context.file, context.line);
+        fail(path, e);
       }
     }
     automaton = new AhoCorasick(phrases);

@@ -87,6 +87,15 @@ test('@pmFromFile reads files relative to the rule file, several per rule', () =
   assert.equal(op.match('/index.html', state()), false);
 });
 
+test('@pmFromFile reads an edited file again on the next load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'picket-pm-'));
+  const file = join(dir, 'list.data');
+  writeFileSync(file, 'alpha\n');
+  assert.equal(pmFromFile('list.data', context(dir)).match('xbetax', state()), false);
+  writeFileSync(file, 'alpha\nbeta\n');
+  assert.equal(pmFromFile('list.data', context(dir)).match('xbetax', state()), true);
+});
+
 test('@pmFromFile: a missing file is a RuleError naming the path', () => {
   assert.throws(() => pmFromFile('missing.data', context('/nonexistent-dir')), (e: unknown) => {
     assert.ok(e instanceof RuleError);
