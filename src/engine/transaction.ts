@@ -164,23 +164,47 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   appendRequestBody(chunk: Buffer): Interruption | null {
     if (this.#interruption) return this.#interruption;
     if (!this.requestBodyAccess || chunk.length === 0) return null;
-    const limit = this.#bodyLimit();
-    const room = limit - this.#requestLength;
+    const c = this.#waf.config;
+    const room = this.#requestBodyLimit - this.#requestLength;
     if (chunk.length > room) {
+      // SecRequestBodyLimit: Reject answers 413; ProcessPartial inspects what fits.
       this.data.inboundDataError = true;
-      if (room > 0) this.#pushRequest(chunk.subarray(0, room));
-      if (this.#waf.config.requestBodyLimitAction === 'Reject') {
-        return this.#interrupt({ action: 'deny', status: 413, ruleId: 0 });
+      if (c.requestBodyLimitAction === 'Reject') {
+        const it = this.#interrupt({ action: 'deny', status: 413, ruleId: 0 });
+        if (it !== null) return it;
       }
-      return null;
+      // ProcessPartial, or DetectionOnly (which never rejects): inspect what fits.
+      if (room > 0) this.#pushRequest(chunk.subarray(0, room));
+    } else {
+      this.#pushRequest(chunk);
     }
-    this.#pushRequest(chunk);
+    // SecRequestBodyNoFilesLimit counts bodies a processor buffers (multipart: non-file data,
+    // checked after parsing). Past it ModSecurity v2 rejects whatever the limit action.
+    const p = this.data.reqbodyProcessor;
+    if (p !== 'MULTIPART' && (p !== '' || this.#forceRequestBodyVariable) && this.#requestLength >= c.requestBodyNoFilesLimit) {
+      return this.#noFilesLimitExceeded();
+    }
     return null;
+  }
+
+  #noFilesLimitExceeded(): Interruption | null {
+    const d = this.data;
+    if (!d.reqbodyError) {
+      d.reqbodyError = true;
+      d.reqbodyErrorMsg = `Request body no files data length is larger than the configured limit (${this.#waf.config.requestBodyNoFilesLimit}).`;
+    }
+    return this.#interrupt({ action: 'deny', status: 413, ruleId: 0 });
   }
 
   processRequestBody(): Interruption | null {
     if (this.#done[2]) return this.#interruption;
-    if (this.#ruleEngine !== 'Off' && this.#requestBodyAccess && this.#interruption === null) this.#parseRequestBody();
+    if (this.#ruleEngine !== 'Off' && this.#requestBodyAccess && this.#interruption === null && this.#bodyExpected()) {
+      this.#parseRequestBody();
+      if (this.#interruption !== null) {
+        this.#done[2] = true;
+        return this.#interruption;
+      }
+    }
     return this.#phase(2);
   }
 
@@ -279,10 +303,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     runPhase(this, this.#waf.phases[phase] ?? []);
   }
 
-  #bodyLimit(): number {
-    // Without files, SecRequestBodyNoFilesLimit bounds the whole body (ModSecurity v2).
-    const c = this.#waf.config;
-    return this.data.reqbodyProcessor === 'MULTIPART' ? this.#requestBodyLimit : Math.min(this.#requestBodyLimit, c.requestBodyNoFilesLimit);
+  /** ModSecurity's reqbody_should_exist: a Content-Length or chunked Transfer-Encoding was sent (or bytes arrived). */
+  #bodyExpected(): boolean {
+    const h = this.data.requestHeaders;
+    if (this.#requestLength > 0 || h.first('content-length') !== undefined) return true;
+    const te = h.first('transfer-encoding');
+    return te !== undefined && te.toLowerCase().includes('chunked');
   }
 
   #pushRequest(chunk: Buffer): void {
@@ -333,6 +359,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           d.reqbodyError = true;
           d.reqbodyErrorMsg = res.reqbodyError;
         }
+        if (res.noFilesLength >= c.requestBodyNoFilesLimit) this.#noFilesLimitExceeded();
       } else if (processor === 'JSON') {
         for (const a of parseJson(body, c.jsonDepthLimit, c.argumentsLimit)) {
           d.argsPost.add(a.name, a.value);

@@ -47,11 +47,28 @@ SecRule ARGS "@rx ." "id:310,phase:2,pass,log"
     rules: `
 SecRequestBodyAccess On
 SecRequestBodyLimit 10
-SecRequestBodyNoFilesLimit 10
+SecRequestBodyNoFilesLimit 100
 SecRequestBodyLimitAction ProcessPartial
 SecRule ARGS:a "@streq 12345678" "id:320,phase:2,pass,log"
 SecRule INBOUND_DATA_ERROR "@eq 1" "id:321,phase:2,pass,log"
 `,
     cases: [{ name: 'truncated to 10 bytes', request: { method: 'POST', headers: FORM, body: 'a=12345678901234' }, expect: { triggered: [320, 321], interruption: null } }],
+  },
+  {
+    name: 'the no-files limit rejects even with ProcessPartial (ModSecurity v2), and sets REQBODY_ERROR in DetectionOnly',
+    rules: `
+SecRuleEngine DetectionOnly
+SecRequestBodyLimit 1000
+SecRequestBodyNoFilesLimit 8
+SecRequestBodyLimitAction ProcessPartial
+SecRule REQBODY_ERROR "@eq 1" "id:330,phase:2,pass,log"
+`,
+    cases: [
+      {
+        name: 'over the no-files limit',
+        request: { method: 'POST', headers: FORM, body: 'a=12345678' },
+        expect: { triggered: [330], interruption: null, wouldInterrupt: { status: 413, ruleId: 0 } },
+      },
+    ],
   },
 ];
