@@ -87,24 +87,25 @@ interface CollectedBody {
 
 /**
  * Reads the body, keeping at most `keep` bytes and discarding the rest, so
- * that the engine still learns that the body went past its limit.
+ * that the engine still learns that the body went past its limit. A body cut
+ * off by the sender (a mirror that gave up) is inspected as far as it came:
+ * the request head alone is still worth a report.
  */
-function collectBody(req: IncomingMessage, keep: number): Promise<CollectedBody | null> {
+function collectBody(req: IncomingMessage, keep: number): Promise<CollectedBody> {
   if (!hasRequestBody(req)) return Promise.resolve({ chunks: [], size: 0 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const done = (): void => resolve({ chunks, size });
     req.on('data', (chunk: Buffer) => {
       if (size >= keep) return;
       const part = size + chunk.length > keep ? chunk.subarray(0, keep - size) : chunk;
       chunks.push(part);
       size += part.length;
     });
-    req.once('end', () => resolve({ chunks, size }));
-    req.once('error', () => resolve(null));
-    req.once('close', () => {
-      if (!req.complete) resolve(null);
-    });
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
   });
 }
 
@@ -140,10 +141,6 @@ async function receive(exchange: ExchangeBase): Promise<void> {
   const routed: ExchangeBase = { ...exchange, route: services.routeFor(view.host, view.uri) };
   // One byte past the limit lets the engine see that the body exceeded it.
   const body = await collectBody(req, services.config.limits.requestBody + 1);
-  if (!body) {
-    queue.release();
-    return;
-  }
   queue.submit(() => inspect(routed, view, body));
 }
 

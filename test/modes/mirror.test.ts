@@ -127,6 +127,28 @@ describe('mirror: bounded queue', () => {
     }
   });
 
+  it('still inspects a copy whose body the sender cut off', async () => {
+    const waf = new FakeWaf();
+    const proxy = await startProxy({ waf, mode: 'mirror' });
+    try {
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(proxy.port, '127.0.0.1', () =>
+          socket.write('POST /cut HTTP/1.1\r\nHost: app\r\nX-Request-Id: cut-1\r\nContent-Length: 100\r\n\r\npartial attack'),
+        );
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve());
+        // Once answered, give up on the rest of the body, as a mirror that timed out would.
+        socket.once('data', () => socket.end());
+      });
+      await proxy.observer.waitForReports(1);
+      const report = proxy.observer.report('cut-1');
+      assert.equal(report.verdict, 'would-block');
+      assert.equal(Buffer.concat(waf.tx('cut-1').requestBody).toString(), 'partial attack');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('lets the engine see that a body went past its limit', async () => {
     const waf = new FakeWaf({ requestBodyLimit: 1000, requestBodyLimitAction: 'Reject' });
     const proxy = await startProxy({ waf, mode: 'mirror', limits: { requestBody: 1000 } });
