@@ -53,6 +53,8 @@ export interface Picket {
    * Compiling blocks the event loop for as long as it takes (CRS: about a second).
    */
   reload(): { readonly ok: true; readonly rules: number } | { readonly ok: false; readonly error: unknown };
+  /** Reopens the audit log file (after rotation); failures are logged and the old file keeps receiving lines. */
+  reopenAuditLog(): Promise<void>;
   /** Stops discovery, drains in-flight requests for up to graceMs, closes listeners, flushes logs. */
   close(graceMs: number): Promise<void>;
 }
@@ -142,6 +144,13 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       audit,
       readiness,
       reload,
+      async reopenAuditLog() {
+        try {
+          await audit?.reopen();
+        } catch (error) {
+          logger.error({ err: error }, 'audit log reopen failed; writing on to the previous file');
+        }
+      },
       close: cleanup,
     };
   } catch (error) {

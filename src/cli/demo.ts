@@ -47,7 +47,10 @@ export const demo: Command = async (io) => {
       base: { mode: 'inline', upstreams: [app.url], logLevel: 'warn' },
     });
     const picket = await startPicket(config);
-    io.onReload(() => picket.reload());
+    io.onReload(() => {
+      picket.reload();
+      void picket.reopenAuditLog();
+    });
     const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
     const base = `http://${host}:${picket.proxyPort}`;
     write(io.stdout, [

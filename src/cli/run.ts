@@ -41,7 +41,10 @@ export const run: Command = async (io) => {
   const config = loadConfig({ flags: args.flags, env: io.env, cwd: io.cwd, ...(configFlag !== undefined ? { file: configFlag } : {}) });
   if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
   const picket = await startPicket(config);
-  io.onReload(() => picket.reload());
+  io.onReload(() => {
+    picket.reload();
+    void picket.reopenAuditLog();
+  });
   const signal = await io.shutdown();
   picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
   await picket.close(SHUTDOWN_GRACE_MS);

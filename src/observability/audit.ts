@@ -18,6 +18,7 @@
  *   await audit.flush();
  */
 import pino from 'pino';
+type SonicBoom = ReturnType<typeof pino.destination>;
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -139,6 +140,8 @@ export interface AuditLog {
   record(report: TransactionReport): boolean;
   /** Resolves when every line recorded so far has been written. */
   flush(): Promise<void>;
+  /** Opens the path again (after log rotation moved the file); lines already recorded go to the old file. */
+  reopen(): Promise<void>;
   close(): Promise<void>;
   /** Lines dropped because the writer's buffer was full. */
   readonly dropped: number;
@@ -154,33 +157,48 @@ export interface AuditOptions {
 }
 
 export async function openAuditLog(options: AuditOptions): Promise<AuditLog> {
-  // Open the file here rather than in sonic-boom, so a bad path fails now with its reason.
-  let fd = 1;
-  if (options.path !== '-') {
-    try {
-      await mkdir(dirname(options.path), { recursive: true });
-      fd = openSync(options.path, 'a', 0o640);
-    } catch (error) {
-      throw new WafError('WAF_ERR_AUDIT', `cannot open audit log ${options.path}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  const stream = pino.destination({
-    dest: fd,
-    sync: false,
-    // minLength 1: every line is written at once, and flush(cb) waits for the write.
-    minLength: 1,
-    maxLength: options.maxBuffered ?? MAX_BUFFERED,
-  });
   let dropped = 0;
-  stream.on('drop', () => {
-    dropped++;
-    options.onDrop?.();
-  });
   let failure: Error | undefined;
-  stream.on('error', (error: Error) => {
-    failure = error;
-  });
 
+  const open = async (): Promise<SonicBoom> => {
+    // Open the file here rather than in sonic-boom, so a bad path fails now with its reason.
+    let fd = 1;
+    if (options.path !== '-') {
+      try {
+        await mkdir(dirname(options.path), { recursive: true });
+        fd = openSync(options.path, 'a', 0o640);
+      } catch (error) {
+        throw new WafError('WAF_ERR_AUDIT', `cannot open audit log ${options.path}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    const stream = pino.destination({
+      dest: fd,
+      sync: false,
+      // minLength 1: every line is written at once, and flush(cb) waits for the write.
+      minLength: 1,
+      maxLength: options.maxBuffered ?? MAX_BUFFERED,
+    });
+    stream.on('drop', () => {
+      dropped++;
+      options.onDrop?.();
+    });
+    stream.on('error', (error: Error) => {
+      failure = error;
+    });
+    return stream;
+  };
+
+  const end = async (stream: SonicBoom): Promise<void> => {
+    if (options.path === '-') {
+      await new Promise<void>((resolve) => stream.flush(() => resolve()));
+      return;
+    }
+    const closed = once(stream, 'close');
+    stream.end();
+    await closed;
+  };
+
+  let stream = await open();
   return {
     record(report) {
       if (!options.all && !report.auditRelevant) return false;
@@ -193,14 +211,16 @@ export async function openAuditLog(options: AuditOptions): Promise<AuditLog> {
         stream.flush((error?: Error | null) => (error ? reject(error) : resolve()));
       });
     },
-    async close() {
-      if (options.path === '-') {
-        await new Promise<void>((resolve) => stream.flush(() => resolve()));
-        return;
-      }
-      const closed = once(stream, 'close');
-      stream.end();
-      await closed;
+    async reopen() {
+      if (options.path === '-') return;
+      const next = await open();
+      const previous = stream;
+      stream = next;
+      failure = undefined;
+      await end(previous);
+    },
+    close() {
+      return end(stream);
     },
     get dropped() {
       return dropped;

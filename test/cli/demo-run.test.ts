@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ test('demo: SQL injection gets 403, a plain request 200, admin answers; SIGTERM 
   }
 });
 
-test('run: audit line with the X-CRS-Test marker, drain on SIGTERM', async () => {
+test('run: audit line with the X-CRS-Test marker, SIGHUP reload and reopen, drain on SIGTERM', async () => {
   let release: (() => void) | undefined;
   const arrived: (() => void)[] = [];
   const upstream = createServer((req, res) => {
@@ -85,6 +85,20 @@ test('run: audit line with the X-CRS-Test marker, drain on SIGTERM', async () =>
     assert.ok(rules.some((r) => r.id === 1516000 && r.matchedVar === 'ARGS:q' && r.matchedValue === '<script>alert(1)</script>'));
     assert.ok((line.scores as { inbound: number }).inbound >= 5);
     assert.ok(!readFileSync(auditPath, 'utf8').includes('hush'));
+
+    // SIGHUP: rules recompiled, audit log reopened at the same path (log rotation).
+    renameSync(auditPath, `${auditPath}.1`);
+    picket.child.kill('SIGHUP');
+    await picket.waitFor(/ruleset reloaded/);
+    let rotated = '';
+    for (let i = 0; i < 50 && rotated === ''; i++) {
+      const again = await fetch(`${base}/?x=%3Cscript%3E`, { headers: { 'X-CRS-Test': 'after-rotation' } });
+      await again.arrayBuffer();
+      await sleep(100);
+      if (existsSync(auditPath)) rotated = readFileSync(auditPath, 'utf8');
+    }
+    assert.match(rotated, /"testMarker":"after-rotation"/);
+    assert.equal(readFileSync(`${auditPath}.1`, 'utf8').trim().split('\n').length, 1);
 
     // SIGTERM while a request is in flight: it completes, then picket exits 0.
     const reached = new Promise<void>((resolve) => arrived.push(resolve));

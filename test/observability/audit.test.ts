@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditLine, openAuditLog } from '../../src/observability/audit.ts';
@@ -74,4 +74,20 @@ test('audit log writes relevant transactions (all with audit.all) and flush make
 
 test('an unwritable audit path fails with WAF_ERR_AUDIT', async () => {
   await assert.rejects(openAuditLog({ path: '/dev/null/picket/audit.jsonl', all: false }), { code: 'WAF_ERR_AUDIT' });
+});
+
+test('reopen after rotation: new lines go to a fresh file at the same path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'picket-rotate-'));
+  const path = join(dir, 'audit.jsonl');
+  const audit = await openAuditLog({ path, all: true });
+  audit.record(report({ id: 'before' }));
+  await audit.flush();
+  renameSync(path, `${path}.1`);
+  await audit.reopen();
+  audit.record(report({ id: 'after' }));
+  await audit.flush();
+  await audit.close();
+  const ids = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  assert.deepEqual(ids(`${path}.1`), ['before']);
+  assert.deepEqual(ids(path), ['after']);
 });
