@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.ts';
 import { OPTIONS_BY_FLAG } from '../config/schema.ts';
 import { WafError } from '../errors.ts';
 import { startPicket } from '../main.ts';
+import { compileRuleset } from './compile.ts';
 import { parseArgv, takeFlags } from './args.ts';
 import { optionHelp } from './help.ts';
 import { write } from './io.ts';
@@ -22,6 +23,9 @@ optional YAML file (--config FILE or PICKET_CONFIG), in that order of precedence
 
   --config FILE
         YAML configuration file (keys in docs/configuration.md). Env PICKET_CONFIG.
+  --check
+        Validate the configuration and compile the ruleset, print the effective
+        configuration as JSON, and exit (0 when both are valid) without listening.
 ${optionHelp()}
 `;
 
@@ -37,9 +41,15 @@ export const run: Command = async (io) => {
   }
   const configFlag = takeFlags(args.flags, 'config').at(-1);
   if (configFlag === true) throw new WafError('WAF_ERR_USAGE', '--config needs a file');
+  const check = takeFlags(args.flags, 'check').length > 0;
   // Configuration first: a stray argument is often the value of a mistyped flag, which this reports.
   const config = loadConfig({ flags: args.flags, env: io.env, cwd: io.cwd, ...(configFlag !== undefined ? { file: configFlag } : {}) });
   if (args.positionals.length > 0) throw new WafError('WAF_ERR_USAGE', `run takes no arguments, got ${JSON.stringify(args.positionals[0])}`);
+  if (check) {
+    const waf = compileRuleset({ mode: config.mode, rules: config.rules, limits: config.limits });
+    write(io.stdout, JSON.stringify({ ok: true, rules: waf.ruleCount, ruleEngine: waf.settings.ruleEngine, config }, null, 2));
+    return 0;
+  }
   const picket = await startPicket(config);
   io.onReload(() => {
     picket.reload();

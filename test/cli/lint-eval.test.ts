@@ -96,3 +96,19 @@ test('eval: malformed request and config errors exit 1 with their code', async (
   assert.equal(config.code, 1);
   assert.match(config.stderr, /WAF_ERR_CONFIG: .*\n {2}--paranoia: must be an integer 1-4, got "9"/);
 });
+
+test('run --check: validates, compiles and prints the effective configuration without listening', async () => {
+  const result = await runCli(['run', '--check', '--upstream', 'http://app:3000', '--paranoia', '2'], { env: { PICKET_MODE: 'detect' } });
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { ok: boolean; rules: number; ruleEngine: string; config: { mode: string; rules: { paranoiaLevel: number }; upstreams: string[] } };
+  assert.equal(out.ok, true);
+  assert.equal(out.ruleEngine, 'DetectionOnly');
+  assert.equal(out.config.mode, 'detect');
+  assert.equal(out.config.rules.paranoiaLevel, 2);
+  assert.deepEqual(out.config.upstreams, ['http://app:3000']);
+  assert.ok(out.rules > 10);
+  const broken = await runCli(['run', '--check', '--upstream', 'http://app:3000', '--rules', bad]);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /WAF_ERR_RULES: ruleset failed to load \(3 errors\)/);
+  assert.ok(broken.stderr.includes(`${bad}:4: unsupported directive SecNoSuchDirective`));
+});
