@@ -172,6 +172,8 @@ function countGroups(p: string): number {
   return n;
 }
 
+const LOOKAROUNDS: ReadonlyArray<readonly [string, string]> = [['(?=', '(?='], ['(?!', '(?!'], ['(?<=', '(?<='], ['(?<!', '(?<!']];
+
 class Translator {
   private readonly p: string;
   private pos = 0;
@@ -340,14 +342,20 @@ class Translator {
 
   private openGroup(): void {
     const p = this.p;
-    const rest = p.slice(this.pos, this.pos + 40);
     const inherit = (): Flags => ({ ...this.flags });
-    if (rest.startsWith('(*')) throw new PcreSyntaxError(`backtracking control verb or option "${/^\(\*[^)]*\)?/.exec(rest)?.[0]}" is not supported`);
-    if (!rest.startsWith('(?')) {
+    const next = p[this.pos + 1];
+    if (next !== '?' && next !== '*') {
       this.pos++;
       this.pushFrame([{ open: ++this.groupId }], ')', 0, inherit());
       return;
     }
+    if (next === '?' && p[this.pos + 2] === ':') {
+      this.pos += 3;
+      this.pushFrame(['(?:'], ')', 0, inherit());
+      return;
+    }
+    const rest = p.slice(this.pos, this.pos + 40);
+    if (rest.startsWith('(*')) throw new PcreSyntaxError(`backtracking control verb or option "${/^\(\*[^)]*\)?/.exec(rest)?.[0]}" is not supported`);
     const named = /^\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/.exec(rest);
     if (named) {
       this.pos += named[0].length;
@@ -356,8 +364,7 @@ class Translator {
       this.pushFrame([{ open: id }], ')', 0, inherit());
       return;
     }
-    const simple: Record<string, string> = { '(?:': '(?:', '(?=': '(?=', '(?!': '(?!', '(?<=': '(?<=', '(?<!': '(?<!' };
-    for (const [pcre, js] of Object.entries(simple)) {
+    for (const [pcre, js] of LOOKAROUNDS) {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
         this.pushFrame([js], ')', 0, inherit());
