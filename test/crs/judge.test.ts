@@ -42,3 +42,10 @@ test('status mismatch and isolated', () => {
   assert.equal(judgeStage({ status: [403] }, ok(200), record([]), [])[0]?.kind, 'wrong status');
   assert.equal(judgeStage({ expectIds: [1], isolated: true }, ok(200), record([1, 2]), lines([1, 2]))[0]?.kind, 'unexpected ids');
 });
+
+test('log lines escape control bytes so a match stays on one line, as ModSecurity logs it', () => {
+  const line = errorLogLine({ ...rule(932300), logdata: 'Matched Data: \r\nMAIL found within ARGS:t: \r\nMAIL' }, '/', 'tx');
+  assert.ok(!line.includes('\n'));
+  assert.match(line, /\[data "Matched Data: \\x0d\\x0aMAIL found within ARGS:t: \\x0d\\x0aMAIL"\]/);
+  assert.deepEqual(judgeStage({ matchRegex: 'Matched Data:.*MAIL found within ARGS:t:.*MAIL' }, ok(200), record([1]), [line]), []);
+});

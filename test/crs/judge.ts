@@ -43,15 +43,24 @@ export interface TransactionRecord {
 
 const SEVERITY = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
 
-/** ModSecurity escapes quotes and backslashes inside bracketed log fields. */
+/**
+ * ModSecurity's log escaping: quotes and backslashes get a backslash, bytes
+ * outside printable ASCII become \xHH, so each match stays one log line.
+ */
+function logEscape(value: string): string {
+  return value.replace(/[\\"]|[^\x20-\x7e]/g, (c) =>
+    c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function field(name: string, value: string): string {
-  return `[${name} "${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
+  return `[${name} "${logEscape(value)}"]`;
 }
 
 /** One ModSecurity-style error-log line for a matched rule (the form go-ftw greps `[id "N"]` from). */
 export function errorLogLine(rule: MatchedRule, uri: string, txId: string): string {
   const parts = [
-    `ModSecurity: Warning. Matched against variable \`${rule.matchedVar}' (Value: \`${rule.matchedValue}' )`,
+    `ModSecurity: Warning. Matched against variable \`${logEscape(rule.matchedVar)}' (Value: \`${logEscape(rule.matchedValue)}' )`,
     field('file', rule.file),
     field('line', String(rule.line)),
     field('id', String(rule.id)),
