@@ -114,3 +114,25 @@ for (const [name, raw] of BENIGN) {
     assert.equal(status, undefined);
   });
 }
+
+function respond(contentType: string, body: string): { ids: number[]; status: number | undefined } {
+  const tx = waf.newTransaction('r');
+  evaluate(tx, parseRawRequest(Buffer.from(get('/item?id=7'), 'latin1')));
+  tx.addResponseHeader('Content-Type', contentType);
+  tx.processResponseHeaders(200, 'HTTP/1.1');
+  if (tx.responseBodyAccess) tx.appendResponseBody(Buffer.from(body));
+  tx.processResponseBody();
+  return { ids: tx.matchedRules.map((r) => r.id), status: tx.interruption?.status };
+}
+
+test('blocks: a database error message in a text response (outbound score)', () => {
+  const { ids, status } = respond('text/html; charset=utf-8', '<p>You have an error in your SQL syntax; check the manual near \'\'\'</p>');
+  assert.ok(ids.includes(1518000), ids.join(', '));
+  assert.ok(ids.includes(1519001));
+  assert.equal(status, 403);
+});
+
+test('allows: an ordinary HTML response; binary types are not inspected', () => {
+  assert.deepEqual(respond('text/html', '<html><body><h1>Order 7</h1><p>Shipped.</p></body></html>').ids, []);
+  assert.deepEqual(respond('image/png', 'You have an error in your SQL syntax').ids, []);
+});
