@@ -107,6 +107,7 @@ function apply(builder: RulesetBuilder, d: Directive, depth: number, dir: string
     }
     const handler = getDirective(lower);
     if (handler === undefined) throw new UnsupportedError('directive', d.name, d.file, d.line);
+    builder.currentDir = dir;
     handler(builder, d);
   } catch (e) {
     if (e instanceof RuleError) {

@@ -33,14 +33,9 @@ export function actionContext(builder: RulesetBuilder, d: Directive): ActionCont
   return {
     file: d.file,
     line: d.line,
-    baseDir: dirOf(d.file),
+    baseDir: builder.currentDir,
     compileMacro: (text) => builder.macro(text, d.file, d.line),
   };
-}
-
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i <= 0 ? (i === 0 ? '/' : '.') : file.slice(0, i);
 }
 
 const LINK_FORBIDDEN = new Set(['id', 'phase', 'deny', 'drop', 'redirect', 'allow', 'block', 'pass', 'skip', 'skipafter', 'status']);
