@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { WafError } from '../errors.ts';
 import { deepFreeze } from './freeze.ts';
-import { OPTIONS, OPTIONS_BY_ENV, OPTIONS_BY_FLAG, OPTIONS_BY_KEY, OTHER_ENV } from './schema.ts';
+import { IGNORED_ENV_PREFIXES, OPTIONS, OPTIONS_BY_ENV, OPTIONS_BY_FLAG, OPTIONS_BY_KEY, OTHER_ENV } from './schema.ts';
 import type { OptionSpec } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { ListenAddress, PicketConfig } from './types.ts';
@@ -102,7 +102,7 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
     if (!name.startsWith('PICKET_') || raw === undefined || raw.trim() === '') continue;
     const spec = OPTIONS_BY_ENV.get(name);
     if (spec) set(spec, raw, name, cwd);
-    else if (!(OTHER_ENV as readonly string[]).includes(name)) {
+    else if (!(OTHER_ENV as readonly string[]).includes(name) && !IGNORED_ENV_PREFIXES.some((prefix) => name.startsWith(prefix))) {
       issues.push(`${name}: unknown environment variable${didYouMean(name, [...OPTIONS_BY_ENV.keys(), ...OTHER_ENV])}`);
     }
   }

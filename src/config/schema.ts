@@ -198,3 +198,6 @@ export const OPTIONS_BY_ENV: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.m
 
 /** PICKET_* variables that are not settings but are known (launcher, config file). */
 export const OTHER_ENV = ['PICKET_CONFIG', 'PICKET_DIST'] as const;
+
+/** Prefixes of PICKET_* variables that belong to test harnesses, not to picket (e.g. PICKET_E2E_CRS). */
+export const IGNORED_ENV_PREFIXES = ['PICKET_E2E_', 'PICKET_TEST_', 'PICKET_BENCH_'] as const;

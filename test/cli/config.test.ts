@@ -137,10 +137,10 @@ test('YAML syntax errors carry their line', () => {
 });
 
 test('unknown flags and environment variables get a suggestion', () => {
-  const found = problems({ env: { PICKET_PARANIOA: '2', PICKET_DIST: '1' }, flags: [...UP, { flag: 'upstreams', value: 'x' }] });
+  const found = problems({ env: { PICKET_PARANIOA: '2', PICKET_DIST: '1', PICKET_E2E_CRS: '0' }, flags: [...UP, { flag: 'upstreams', value: 'x' }] });
   assert.ok(found.includes('PICKET_PARANIOA: unknown environment variable (did you mean "PICKET_PARANOIA"?)'), found.join('\n'));
   assert.ok(found.includes('--upstreams: unknown option (did you mean "--upstream"?)'), found.join('\n'));
-  assert.equal(found.filter((p) => p.includes('PICKET_DIST')).length, 0);
+  assert.equal(found.filter((p) => p.includes('PICKET_DIST') || p.includes('PICKET_E2E')).length, 0);
 });
 
 test('cross-field checks', () => {
