@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -111,4 +111,17 @@ test('run --check: validates, compiles and prints the effective configuration wi
   assert.equal(broken.code, 1);
   assert.match(broken.stderr, /WAF_ERR_RULES: ruleset failed to load \(3 errors\)/);
   assert.ok(broken.stderr.includes(`${bad}:4: unsupported directive SecNoSuchDirective`));
+});
+
+test('bin/picket works from any directory and through a symlink', () => {
+  const link = join(dir, 'picket-link');
+  symlinkSync(BIN, link);
+  const result = spawnSync(link, ['version'], { encoding: 'utf8', cwd: tmpdir() });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^picket \d+\.\d+\.\d+ \(node v24\./);
+  const help = spawnSync(link, ['lint', '--help'], { encoding: 'utf8', cwd: tmpdir() });
+  assert.match(help.stdout, /^Usage: picket lint/);
+  const unknown = spawnSync(link, ['lnt'], { encoding: 'utf8', cwd: tmpdir() });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command "lnt" \(did you mean "lint"\?\)/);
 });
