@@ -71,4 +71,28 @@ SecRule REQBODY_ERROR "@eq 1" "id:330,phase:2,pass,log"
       },
     ],
   },
+
+  {
+    name: 'XML processor and XPath targets',
+    rules: `
+SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "@rx ^text/xml" "id:340,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+SecRule XML:/* "@contains evil" "id:341,phase:2,pass,log"
+SecRule &XML:/root/item "@eq 2" "id:342,phase:2,pass,log"
+SecRule XML://@id "@streq 7" "id:343,phase:2,pass,log"
+SecRule REQBODY_ERROR "@eq 1" "id:344,phase:2,pass,log"
+`,
+    cases: [
+      {
+        name: 'values and counts from the document',
+        request: { method: 'POST', headers: [['Host', 'localhost'], ['Content-Type', 'text/xml']], body: '<root><item id="7">evil</item><item>ok</item></root>' },
+        expect: { triggered: [341, 342, 343], notTriggered: [344] },
+      },
+      {
+        name: 'malformed XML sets REQBODY_ERROR',
+        request: { method: 'POST', headers: [['Host', 'localhost'], ['Content-Type', 'text/xml']], body: '<root><item>' },
+        expect: { triggered: [344], notTriggered: [341] },
+      },
+    ],
+  },
 ];
