@@ -145,8 +145,10 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       readiness,
       reload,
       async reopenAuditLog() {
+        if (!audit) return;
         try {
-          await audit?.reopen();
+          await audit.reopen();
+          logger.info({ path: config.audit.path }, 'audit log reopened');
         } catch (error) {
           logger.error({ err: error }, 'audit log reopen failed; writing on to the previous file');
         }

@@ -90,6 +90,7 @@ test('run: audit line with the X-CRS-Test marker, SIGHUP reload and reopen, drai
     renameSync(auditPath, `${auditPath}.1`);
     picket.child.kill('SIGHUP');
     await picket.waitFor(/ruleset reloaded/);
+    await picket.waitFor(/audit log reopened/);
     let rotated = '';
     for (let i = 0; i < 50 && rotated === ''; i++) {
       const again = await fetch(`${base}/?x=%3Cscript%3E`, { headers: { 'X-CRS-Test': 'after-rotation' } });
