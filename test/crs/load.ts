@@ -98,7 +98,9 @@ function loadInput(raw: { [key: string]: Raw }, where: string): StageInput {
   else data = asString(rawData);
   const autocomplete = asBool(raw['autocomplete_headers']);
   const stopMagic = asBool(raw['stop_magic']);
-  const encodedRequest = asString(raw['encoded_request']) ?? asString(raw['raw_request']);
+  const encodedRequest = asString(raw['encoded_request']);
+  // The first ftw format's raw_request is the request as text, not base64.
+  const rawRequest = asString(raw['raw_request']);
   return {
     method: asString(raw['method']) ?? 'GET',
     uri: asString(raw['uri']) ?? '/',
@@ -106,7 +108,11 @@ function loadInput(raw: { [key: string]: Raw }, where: string): StageInput {
     headers,
     data,
     encodedData: asString(raw['encoded_data']),
-    encodedRequest: encodedRequest === '' ? null : encodedRequest,
+    encodedRequest: encodedRequest
+      ? encodedRequest
+      : rawRequest
+        ? Buffer.from(rawRequest, 'utf8').toString('base64')
+        : null,
     autocompleteHeaders: autocomplete ?? (stopMagic === undefined ? true : !stopMagic),
     destAddr: asString(raw['dest_addr']) ?? 'localhost',
     port: asInt(raw['port'], `${where}.port`) ?? 80,
