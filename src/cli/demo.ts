@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { WafError } from '../errors.ts';
 import { startPicket } from '../main.ts';
+import type { Picket } from '../main.ts';
 import { parseArgv, takeFlags } from './args.ts';
 import { optionHelp } from './help.ts';
 import { write } from './io.ts';
@@ -46,11 +47,16 @@ export const demo: Command = async (io) => {
       cwd: io.cwd,
       base: { mode: 'inline', upstreams: [app.url], logLevel: 'warn' },
     });
-    const picket = await startPicket(config);
+    // Signals are taken over before the (possibly long) ruleset compile, so that neither SIGTERM nor SIGHUP
+    // during start-up kills the process uncleanly; a SIGHUP before picket runs has nothing to reload.
+    const stopping = io.shutdown();
+    let started: Picket | undefined;
     io.onReload(() => {
-      picket.reload();
-      void picket.reopenAuditLog();
+      started?.reload();
+      void started?.reopenAuditLog();
     });
+    const picket = await startPicket(config);
+    started = picket;
     const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
     const base = `http://${host}:${picket.proxyPort}`;
     write(io.stdout, [
@@ -61,7 +67,7 @@ export const demo: Command = async (io) => {
       `  curl ${base}/                         # allowed: 200`,
       'Ctrl-C stops.',
     ].join('\n'));
-    await io.shutdown();
+    await stopping;
     await picket.close(SHUTDOWN_GRACE_MS);
   } finally {
     await app.close();

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.ts';
 import { OPTIONS_BY_FLAG } from '../config/schema.ts';
 import { WafError } from '../errors.ts';
 import { startPicket } from '../main.ts';
+import type { Picket } from '../main.ts';
 import { compileRuleset } from './compile.ts';
 import { parseArgv, takeFlags } from './args.ts';
 import { optionHelp } from './help.ts';
@@ -50,12 +51,17 @@ export const run: Command = async (io) => {
     write(io.stdout, JSON.stringify({ ok: true, rules: waf.ruleCount, ruleEngine: waf.settings.ruleEngine, config }, null, 2));
     return 0;
   }
-  const picket = await startPicket(config);
+  // Signals are taken over before the (possibly long) ruleset compile, so that neither SIGTERM nor SIGHUP
+  // during start-up kills the process uncleanly; a SIGHUP before picket runs has nothing to reload.
+  const stopping = io.shutdown();
+  let started: Picket | undefined;
   io.onReload(() => {
-    picket.reload();
-    void picket.reopenAuditLog();
+    started?.reload();
+    void started?.reopenAuditLog();
   });
-  const signal = await io.shutdown();
+  const picket = await startPicket(config);
+  started = picket;
+  const signal = await stopping;
   picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
   await picket.close(SHUTDOWN_GRACE_MS);
   return 0;
