@@ -5,6 +5,7 @@
  * run` option applies (e.g. --crs DIR to try CRS instead of the core ruleset).
  */
 import { loadConfig } from '../config/load.ts';
+import { OPTIONS } from '../config/schema.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { WafError } from '../errors.ts';
 import { startPicket } from '../main.ts';
@@ -23,7 +24,7 @@ picket core ruleset), then try:
   curl http://localhost:8080/                         # 200 OK
 
   --port N      shorthand for --listen 0.0.0.0:N
-${optionHelp().split('\n').filter((l) => !l.startsWith('  --upstream')).join('\n')}
+${optionHelp(OPTIONS.filter((o) => o.flag !== 'upstream'))}
 `;
 
 export const demo: Command = async (io) => {
