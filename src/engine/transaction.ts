@@ -138,13 +138,22 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   addRequestHeader(name: string, value: string): void {
-    this.data.requestHeaders.add(name, value);
     this.data.rawHeaders.push([name, value]);
   }
 
   processRequestHeaders(): Interruption | null {
     if (this.#done[1]) return this.#interruption;
     const d = this.data;
+    // Apache (ModSecurity v2's host) merges repeated request headers into one value joined
+    // by ", " before ModSecurity sees them; CRS tests such as 920620-1 expect that view.
+    const merged = new Map<string, [string, string]>();
+    for (const [name, value] of d.rawHeaders) {
+      const lower = name.toLowerCase();
+      const seen = merged.get(lower);
+      if (seen) seen[1] = `${seen[1]}, ${value}`;
+      else merged.set(lower, [name, value]);
+    }
+    for (const [name, value] of merged.values()) d.requestHeaders.add(name, value);
     const parse = this.#waf.config.cookieFormat === 1 ? parseCookiesV1 : parseCookies;
     for (const h of d.requestHeaders.get('cookie')) parse(h.value, (k, v) => d.requestCookies.add(k, v));
     // ModSecurity picks the body processor from Content-Type when the transaction starts.

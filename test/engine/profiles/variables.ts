@@ -49,6 +49,21 @@ SecRule REQUEST_URI_RAW "@endsWith #frag" "id:86,phase:1,pass,log"
     ],
   },
   {
+    name: 'repeated request headers are merged as Apache does',
+    rules: `
+SecRule &REQUEST_HEADERS:X-Dup "@eq 1" "id:95,phase:1,pass,log"
+SecRule REQUEST_HEADERS:x-dup "@streq a, b" "id:96,phase:1,pass,log"
+SecRule REQUEST_COOKIES:b "@streq 2" "id:97,phase:1,pass,log"
+`,
+    cases: [
+      {
+        name: 'two X-Dup headers and two Cookie headers',
+        request: { headers: [...H, ['X-Dup', 'a'], ['x-dup', 'b'], ['Cookie', 'a=1'], ['Cookie', 'b=2']] },
+        expect: { triggered: [95, 96, 97] },
+      },
+    ],
+  },
+  {
     name: 'cookies (version 0)',
     rules: `
 SecRule REQUEST_COOKIES:session "@streq abc=def" "id:90,phase:1,pass,log"
