@@ -16,8 +16,8 @@ const waf = compileRuleset({
 });
 
 function get(target: string, headers: Record<string, string> = {}): string {
-  const lines = [`GET ${target} HTTP/1.1`, 'Host: shop.example', 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0', 'Accept: */*'];
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  const all: Record<string, string> = { Host: 'shop.example', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0', Accept: '*/*', ...headers };
+  const lines = [`GET ${target} HTTP/1.1`, ...Object.entries(all).map(([name, value]) => `${name}: ${value}`)];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -52,6 +52,7 @@ const ATTACKS: [string, string, number][] = [
   ['command injection pipe', get('/ping?host=x|id'), 1514000],
   ['command substitution', get('/ping?host=$(whoami)'), 1514000],
   ['shellshock', get('/', { 'User-Agent': '() { :; }; /bin/bash -c "id"' }), 1514001],
+  ['shellshock in a repeated header', 'GET / HTTP/1.1\r\nHost: shop.example\r\nUser-Agent: Mozilla/5.0\r\nUser-Agent: () { :; }; /bin/id\r\n\r\n', 1514001],
   ['scanner user agent', get('/', { 'User-Agent': 'sqlmap/1.7 (https://sqlmap.org)' }), 1512006],
   ['method not allowed', 'TRACK / HTTP/1.1\r\nHost: shop.example\r\n\r\n', 1512000],
 ];
