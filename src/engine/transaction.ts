@@ -12,7 +12,7 @@
 import type { Interruption, MatchedRule, RuleEngineMode, Transaction } from './api.ts';
 import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
 import { idInRanges } from './actions/types.ts';
-import { BodyParseError, evaluateXpath, multipartVariables, parseJson, parseMultipart, parseUrlencoded, parseXml } from './body/index.ts';
+import { evaluateXpath } from './body/index.ts';
 import type { XmlDocument } from './body/index.ts';
 import type { Collection, Entry } from './collections/types.ts';
 import { VarCollection } from './collections/var-collection.ts';
@@ -22,10 +22,9 @@ import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
 import { runChain } from './transform-chain.ts';
 import type { ChainCache } from './transform-chain.ts';
-import { parseCookies, parseCookiesV1 } from './variables/cookies.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
-import { parseUri } from './variables/uri.ts';
+import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
 import type { AuditEngineMode, WafImpl } from './waf.ts';
 
 /** A run-time rule error (throwing operator, invalid data): recorded, never thrown. */
@@ -117,24 +116,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   processUri(uri: string, method: string, protocol: string): void {
-    const d = this.data;
-    d.method = method;
-    d.uriRaw = uri;
-    d.protocol = protocol;
-    d.requestLine = protocol ? `${method} ${uri} ${protocol}` : `${method} ${uri}`;
-    const parsed = parseUri(uri);
-    d.requestFilename = parsed.path;
-    d.requestBasename = parsed.basename;
-    d.queryString = parsed.query ?? '';
-    d.requestUri = parsed.query === null ? parsed.path : `${parsed.path}?${parsed.query}`;
-    if (parsed.query) {
-      const res = parseUrlencoded(parsed.query, this.#waf.config.argumentSeparator);
-      for (const a of res.args) {
-        d.argsGet.add(a.name, a.value);
-        d.args.add(a.name, a.value);
-      }
-      if (res.invalidEncoding) d.urlencodedError = true;
-    }
+    populateUri(this.data, uri, method, protocol, this.#waf.config.argumentSeparator);
   }
 
   addRequestHeader(name: string, value: string): void {
@@ -143,26 +125,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   processRequestHeaders(): Interruption | null {
     if (this.#done[1]) return this.#interruption;
-    const d = this.data;
-    // Apache (ModSecurity v2's host) merges repeated request headers into one value joined
-    // by ", " before ModSecurity sees them; CRS tests such as 920620-1 expect that view.
-    const merged = new Map<string, [string, string]>();
-    for (const [name, value] of d.rawHeaders) {
-      const lower = name.toLowerCase();
-      const seen = merged.get(lower);
-      if (seen) seen[1] = `${seen[1]}, ${value}`;
-      else merged.set(lower, [name, value]);
-    }
-    for (const [name, value] of merged.values()) d.requestHeaders.add(name, value);
-    const parse = this.#waf.config.cookieFormat === 1 ? parseCookiesV1 : parseCookies;
-    for (const h of d.requestHeaders.get('cookie')) parse(h.value, (k, v) => d.requestCookies.add(k, v));
-    // ModSecurity picks the body processor from Content-Type when the transaction starts.
-    const ct = d.requestHeaders.first('content-type');
-    if (ct !== undefined) {
-      const lower = ct.toLowerCase();
-      if (lower.startsWith('application/x-www-form-urlencoded')) d.reqbodyProcessor = 'URLENCODED';
-      else if (lower.startsWith('multipart/form-data')) d.reqbodyProcessor = 'MULTIPART';
-    }
+    populateRequestHeaders(this.data, this.#waf.config.cookieFormat);
     return this.#phase(1);
   }
 
@@ -331,58 +294,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   #parseRequestBody(): void {
-    const d = this.data;
     const c = this.#waf.config;
     const body = Buffer.concat(this.#requestChunks, this.#requestLength).toString('latin1');
     this.#requestChunks = [];
-    d.requestBody = body;
-    d.requestBodyLength = body.length;
-    const processor = d.reqbodyProcessor;
-    try {
-      if (processor === 'URLENCODED') {
-        const res = parseUrlencoded(body, c.argumentSeparator);
-        for (const a of res.args) {
-          d.argsPost.add(a.name, a.value);
-          d.args.add(a.name, a.value);
-        }
-        if (res.invalidEncoding) d.urlencodedError = true;
-        d.requestBodyVariable = body;
-      } else if (processor === 'MULTIPART') {
-        const res = parseMultipart(body, d.requestHeaders.first('content-type'), { fileLimit: c.uploadFileLimit });
-        for (const a of res.args) {
-          d.argsPost.add(a.name, a.value);
-          d.args.add(a.name, a.value);
-        }
-        for (const f of res.files) {
-          d.files.add(f.name, f.filename ?? '');
-          d.filesNames.add(f.name, f.name);
-          d.filesSizes.add(f.name, String(f.size));
-          d.filesTmpContent.add(f.name, f.value);
-        }
-        d.filesCombinedSize = res.filesCombinedSize;
-        for (const h of res.partHeaders) d.multipartPartHeaders.add(h.name, h.value);
-        if (res.multipartName !== undefined) d.multipartName.add(res.multipartName, res.multipartName);
-        if (res.multipartFilename !== undefined) d.multipartFilename.add(res.multipartFilename, res.multipartFilename);
-        for (const [k, v] of Object.entries(multipartVariables(res))) d.multipartFlags.set(k, v);
-        if (res.reqbodyError !== undefined) {
-          d.reqbodyError = true;
-          d.reqbodyErrorMsg = res.reqbodyError;
-        }
-        if (res.noFilesLength >= c.requestBodyNoFilesLimit) this.#noFilesLimitExceeded();
-      } else if (processor === 'JSON') {
-        for (const a of parseJson(body, c.jsonDepthLimit, c.argumentsLimit)) {
-          d.argsPost.add(a.name, a.value);
-          d.args.add(a.name, a.value);
-        }
-      } else if (processor === 'XML') {
-        d.xmlDocument = parseXml(body) ?? null;
-      }
-    } catch (e) {
-      if (!(e instanceof BodyParseError)) throw e;
-      d.reqbodyError = true;
-      d.reqbodyErrorMsg = e.message;
-    }
-    if (this.#forceRequestBodyVariable) d.requestBodyVariable = body;
+    const noFilesLength = populateRequestBody(this.data, body, c, this.#forceRequestBodyVariable);
+    if (this.data.reqbodyProcessor === 'MULTIPART' && noFilesLength >= c.requestBodyNoFilesLimit) this.#noFilesLimitExceeded();
   }
 
   // ---- interruptions ---------------------------------------------------------------

@@ -1,0 +1,120 @@
+/**
+ * Fills RequestData from the parts of a request, as ModSecurity v2 (inside Apache)
+ * sees them: URI and query arguments, merged request headers and cookies, the body
+ * processor chosen from Content-Type, and the parsed request body.
+ */
+import { BodyParseError, multipartVariables, parseJson, parseMultipart, parseUrlencoded, parseXml } from '../body/index.ts';
+import type { ArgPair } from '../body/index.ts';
+import type { WafConfig } from '../waf.ts';
+import { parseCookies, parseCookiesV1 } from './cookies.ts';
+import type { RequestData } from './data.ts';
+import { parseUri } from './uri.ts';
+
+export function populateUri(d: RequestData, uri: string, method: string, protocol: string, separator: string): void {
+  d.method = method;
+  d.uriRaw = uri;
+  d.protocol = protocol;
+  d.requestLine = protocol ? `${method} ${uri} ${protocol}` : `${method} ${uri}`;
+  const parsed = parseUri(uri);
+  d.requestFilename = parsed.path;
+  d.requestBasename = parsed.basename;
+  d.queryString = parsed.query ?? '';
+  d.requestUri = parsed.query === null ? parsed.path : `${parsed.path}?${parsed.query}`;
+  if (parsed.query) {
+    const res = parseUrlencoded(parsed.query, separator);
+    addArgs(d, res.args, false);
+    if (res.invalidEncoding) d.urlencodedError = true;
+  }
+}
+
+/**
+ * REQUEST_HEADERS, REQUEST_COOKIES and the default body processor, from the headers
+ * in arrival order (d.rawHeaders).
+ */
+export function populateRequestHeaders(d: RequestData, cookieFormat: 0 | 1): void {
+  // Apache merges repeated request headers into one value joined by ", " before
+  // ModSecurity v2 sees them; CRS tests such as 920620-1 expect that view.
+  const merged = new Map<string, [string, string]>();
+  for (const [name, value] of d.rawHeaders) {
+    const lower = name.toLowerCase();
+    const seen = merged.get(lower);
+    if (seen) seen[1] = `${seen[1]}, ${value}`;
+    else merged.set(lower, [name, value]);
+  }
+  for (const [name, value] of merged.values()) d.requestHeaders.add(name, value);
+  const parse = cookieFormat === 1 ? parseCookiesV1 : parseCookies;
+  for (const h of d.requestHeaders.get('cookie')) parse(h.value, (k, v) => d.requestCookies.add(k, v));
+  // ModSecurity picks the body processor from Content-Type when the transaction starts;
+  // ctl:requestBodyProcessor may change it in phase 1.
+  const ct = d.requestHeaders.first('content-type');
+  if (ct !== undefined) {
+    const lower = ct.toLowerCase();
+    if (lower.startsWith('application/x-www-form-urlencoded')) d.reqbodyProcessor = 'URLENCODED';
+    else if (lower.startsWith('multipart/form-data')) d.reqbodyProcessor = 'MULTIPART';
+  }
+}
+
+/**
+ * Runs the selected body processor. Parse errors set REQBODY_ERROR(_MSG). Returns the
+ * bytes that count against SecRequestBodyNoFilesLimit for multipart bodies (other bodies
+ * are counted while they arrive), or 0.
+ */
+export function populateRequestBody(d: RequestData, body: string, c: Readonly<WafConfig>, forceBodyVariable: boolean): number {
+  d.requestBody = body;
+  d.requestBodyLength = body.length;
+  let noFilesLength = 0;
+  try {
+    switch (d.reqbodyProcessor) {
+      case 'URLENCODED': {
+        const res = parseUrlencoded(body, c.argumentSeparator);
+        addArgs(d, res.args, true);
+        if (res.invalidEncoding) d.urlencodedError = true;
+        d.requestBodyVariable = body;
+        break;
+      }
+      case 'MULTIPART': {
+        const res = parseMultipart(body, d.requestHeaders.first('content-type'), { fileLimit: c.uploadFileLimit });
+        addArgs(d, res.args, true);
+        for (const f of res.files) {
+          d.files.add(f.name, f.filename ?? '');
+          d.filesNames.add(f.name, f.name);
+          d.filesSizes.add(f.name, String(f.size));
+          d.filesTmpContent.add(f.name, f.value);
+        }
+        d.filesCombinedSize = res.filesCombinedSize;
+        for (const h of res.partHeaders) d.multipartPartHeaders.add(h.name, h.value);
+        if (res.multipartName !== undefined) d.multipartName.add(res.multipartName, res.multipartName);
+        if (res.multipartFilename !== undefined) d.multipartFilename.add(res.multipartFilename, res.multipartFilename);
+        for (const [k, v] of Object.entries(multipartVariables(res))) d.multipartFlags.set(k, v);
+        if (res.reqbodyError !== undefined) {
+          d.reqbodyError = true;
+          d.reqbodyErrorMsg = res.reqbodyError;
+        }
+        noFilesLength = res.noFilesLength;
+        break;
+      }
+      case 'JSON':
+        addArgs(d, parseJson(body, c.jsonDepthLimit, c.argumentsLimit), true);
+        break;
+      case 'XML':
+        d.xmlDocument = parseXml(body) ?? null;
+        break;
+      default:
+        break;
+    }
+  } catch (e) {
+    if (!(e instanceof BodyParseError)) throw e;
+    d.reqbodyError = true;
+    d.reqbodyErrorMsg = e.message;
+  }
+  if (forceBodyVariable) d.requestBodyVariable = body;
+  return noFilesLength;
+}
+
+function addArgs(d: RequestData, args: readonly ArgPair[], post: boolean): void {
+  const target = post ? d.argsPost : d.argsGet;
+  for (const a of args) {
+    target.add(a.name, a.value);
+    d.args.add(a.name, a.value);
+  }
+}
