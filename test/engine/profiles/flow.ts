@@ -71,11 +71,13 @@ SecDefaultAction "phase:2,log,auditlog,pass"
 SecRule ARGS:q "@streq abc" "id:40,phase:1,block"
 SecRule ARGS:r "@streq abc" "id:41,phase:1,pass,t:none,log"
 SecRule ARGS:s "@streq abc" "id:42,phase:2,block"
+SecRule ARGS:d "@streq x" "id:43,phase:1,deny"
 `,
     cases: [
       { name: 'inherited lowercase and deny', request: { uri: '/?q=ABC', headers: H }, expect: { triggered: [40], interruption: { status: 406, ruleId: 40 } } },
       { name: 't:none removes the inherited lowercase', request: { uri: '/?r=ABC', headers: H }, expect: { notTriggered: [41], interruption: null } },
       { name: 'phase 2 block resolves to pass', request: { uri: '/?s=abc', headers: H }, expect: { triggered: [42], interruption: null } },
+      { name: 'an explicit deny still takes the default status', request: { uri: '/?d=x', headers: H }, expect: { interruption: { status: 406, ruleId: 43 } } },
     ],
   },
   {

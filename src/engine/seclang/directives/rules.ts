@@ -146,17 +146,10 @@ export function applyActionSet(rule: Rule, set: ActionSet, defaults: ActionSet |
     if (defaults && defaults.actions.length > 0) rule.actions = [...defaults.actions, ...set.actions];
     const written = set.disruptive ?? defaults?.disruptive ?? 'pass';
     rule.disruptiveWritten = set.disruptive;
-    let effective = written;
-    let status = set.status;
-    let redirectUrl = set.redirectUrl;
-    if (written === 'block') {
-      effective = defaults?.disruptive && defaults.disruptive !== 'block' ? defaults.disruptive : 'pass';
-      status ??= defaults?.status;
-      redirectUrl ??= defaults?.redirectUrl;
-    } else if (set.disruptive === undefined) {
-      status ??= defaults?.status;
-      redirectUrl ??= defaults?.redirectUrl;
-    }
+    // ModSecurity merges status and redirect URL from SecDefaultAction whatever the rule's action.
+    const effective = written === 'block' ? (defaults?.disruptive && defaults.disruptive !== 'block' ? defaults.disruptive : 'pass') : written;
+    const status = set.status ?? defaults?.status;
+    const redirectUrl = set.redirectUrl ?? defaults?.redirectUrl;
     rule.disruptive = effective;
     rule.allowScope = set.disruptive === 'allow' ? (set.allowScope ?? 'all') : (defaults?.allowScope ?? 'all');
     rule.status = status;
