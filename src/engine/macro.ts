@@ -34,8 +34,8 @@ export function compileMacro(text: string, file = '', line = 0): Macro {
     parts.push({ variable, key });
     last = m.index + m[0].length;
   }
+  if (last === 0) return constant(text);
   if (last < text.length) parts.push(text.slice(last));
-  if (parts.length === 0) return constant(text);
   return {
     text,
     isConstant: false,
