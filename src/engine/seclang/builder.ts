@@ -22,6 +22,8 @@ export class RulesetBuilder {
   readonly errors: RuleError[] = [];
   /** The last rule of an open chain: the next SecRule becomes its link. */
   pendingChain: Rule | null = null;
+  /** The first SecResponseBodyMimeType replaces the built-in list (ModSecurity v2); later ones add. */
+  mimeTypesExplicit = false;
   /** Directory of the file being loaded: @pmFromFile/@ipMatchFromFile paths resolve against it. */
   currentDir = '.';
   /** A chain head failed to compile: its links are skipped instead of reported as rules without id. */

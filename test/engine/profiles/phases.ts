@@ -26,11 +26,12 @@ SecAction "id:6,phase:2,pass,log,setvar:tx.phase2=1"
 SecRuleEngine On
 SecResponseBodyAccess On
 SecResponseBodyMimeType text/plain
+SecResponseBodyMimeType text/html
 SecRule RESPONSE_BODY "@contains secret" "id:4,phase:4,deny,status:500"
 `,
     cases: [
       {
-        name: 'text/html is listed by default',
+        name: 'text/html is listed (the second directive adds to the first)',
         request: { headers: H, response: { status: 200, headers: [['Content-Type', 'text/html; charset=utf-8']], body: 'a secret here' } },
         expect: { triggered: [4], interruption: { status: 500, ruleId: 4 } },
       },

@@ -45,14 +45,18 @@ export const engineDirectives: Readonly<Record<string, DirectiveHandler>> = {
   secrequestbodylimitaction: set((b, d) => (b.config.requestBodyLimitAction = choice(d, ['Reject', 'ProcessPartial'] as const))),
   secresponsebodylimit: set((b, d) => (b.config.responseBodyLimit = size(d))),
   secresponsebodylimitaction: set((b, d) => (b.config.responseBodyLimitAction = choice(d, ['Reject', 'ProcessPartial'] as const))),
-  // SecResponseBodyMimeType adds to the list (ModSecurity v2); the Clear directive empties it.
+  // The first SecResponseBodyMimeType replaces the default text/plain text/html, later ones
+  // add (ModSecurity v2); the Clear directive empties the list.
   secresponsebodymimetype: set((b, d) => {
     if (d.args.length === 0) throw new RuleError(`${d.name} takes at least 1 argument`, d.file, d.line);
+    if (!b.mimeTypesExplicit) b.config.responseBodyMimeTypes.length = 0;
+    b.mimeTypesExplicit = true;
     for (const arg of d.args) for (const t of arg.split(/\s+/)) if (t) b.config.responseBodyMimeTypes.push(t.toLowerCase());
   }),
   secresponsebodymimetypesclear: set((b, d) => {
     if (d.args.length !== 0) throw new RuleError(`${d.name} takes no argument`, d.file, d.line);
     b.config.responseBodyMimeTypes.length = 0;
+    b.mimeTypesExplicit = true;
   }),
   secargumentseparator: set((b, d) => {
     const v = one(d);
