@@ -94,7 +94,8 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
         break;
       }
       case 'JSON':
-        addArgs(d, parseJson(body, c.jsonDepthLimit, c.argumentsLimit), true);
+        // v2 counts query arguments too against SecArgumentsLimit.
+        addArgs(d, parseJson(body, c.jsonDepthLimit, Math.max(0, c.argumentsLimit - d.args.size)), true);
         break;
       case 'XML':
         d.xmlDocument = parseXml(body) ?? null;
