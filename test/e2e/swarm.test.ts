@@ -14,8 +14,9 @@
  * docker.io, starts dockerd and inits the swarm. With no registry reachable,
  * `scripts/docker-base-image.sh` makes the node:24-bookworm-slim base locally
  * (run here when the image is missing). Everything this test creates (stack,
- * networks, the two images it tags) is removed at the end, even on failure;
- * the swarm, the base image and the build cache stay for the next run.
+ * networks, the images it builds, stages included) is removed at the end, even
+ * on failure; the swarm and the base image stay for the next run. Names carry a
+ * random run id, so runs on the same engine at the same time do not collide.
  * Set PICKET_E2E_SOURCE=HEAD to build from the last commit instead of the work
  * tree, PICKET_E2E_CRS=0 to run picket's core ruleset instead of CRS 4.28.
  */
@@ -36,6 +37,7 @@ const CRS = resolve(ROOT, '../shared/crs-4.28.0');
 const RUN = `pe2e${randomBytes(3).toString('hex')}`;
 const PICKET_IMAGE = `picket-e2e:${RUN}`;
 const APP_IMAGE = `picket-e2e-app:${RUN}`;
+const STAGE_IMAGES = [`picket-e2e-stage-build:${RUN}`, `picket-e2e-stage-crs:${RUN}`] as const;
 const APP_SERVICE = `${RUN}_app`;
 const DRAIN_MS = 4000;
 const NEW_REPLICA_LIMIT_MS = 2000;
@@ -103,7 +105,8 @@ async function makeStack(port: number): Promise<string> {
   picket.image = PICKET_IMAGE;
   picket.ports[0].published = port;
   picket.environment.PICKET_SWARM_RECONCILE = '1s';
-  picket.environment.PICKET_LOG_LEVEL = 'info';
+  // Every request matching a rule is logged at info (920350 flags the numeric Host of loopback traffic).
+  picket.environment.PICKET_LOG_LEVEL = 'warn';
   // Default: OWASP CRS 4.28, baked into the image from the build context. PICKET_E2E_CRS=0: picket's core ruleset.
   if (process.env.PICKET_E2E_CRS !== '0') picket.environment.PICKET_CRS = '/opt/crs';
   // No registry for the socket proxy image: the e2e app image carries a read-only
@@ -136,6 +139,7 @@ async function makeIngressStack(port: number): Promise<string> {
   picket.ports[0].published = port;
   picket.environment.PICKET_SWARM_NETWORK = PUBLIC_NET;
   picket.environment.PICKET_SWARM_RECONCILE = '1s';
+  picket.environment.PICKET_LOG_LEVEL = 'warn';
   delete picket.deploy.placement;
   proxy.image = APP_IMAGE;
   proxy.command = ['node', '/app/socket-proxy.mjs'];
@@ -214,6 +218,8 @@ interface TaskRecord {
   runningAt?: number;
   leavingAt?: number;
   stoppedAt?: number;
+  /** Swarm deleted the task before a poll saw it stopped: stoppedAt is when the poll noticed (a later bound). */
+  vanished?: boolean;
 }
 
 /** Polls the app's tasks (all states) and records when each one ran, was told to leave, and stopped. */
@@ -228,13 +234,22 @@ function watchTasks(docker: Docker) {
           DesiredState: string;
           Status: { State: string; Timestamp: string };
         }[];
+        const present = new Set<string>();
         for (const t of list) {
+          present.add(t.ID);
           const record = tasks.get(t.ID) ?? { id: t.ID };
           tasks.set(t.ID, record);
           const at = Date.parse(t.Status.Timestamp);
           if (t.Status.State === 'running' && record.runningAt === undefined) record.runningAt = at;
           if (t.DesiredState !== 'running' && record.leavingAt === undefined) record.leavingAt = Date.now();
           if (STOPPED.has(t.Status.State) && record.stoppedAt === undefined) record.stoppedAt = at;
+        }
+        // Scaled-away tasks (desired state 'remove') are deleted once their container stops.
+        for (const record of tasks.values()) {
+          if (!present.has(record.id) && record.stoppedAt === undefined) {
+            record.stoppedAt = Date.now();
+            record.vanished = true;
+          }
         }
       } catch {
         // a transient API error only delays the next poll
@@ -319,7 +334,12 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     await writeFile(join(context, 'stack.yml'), await makeStack(port));
     await writeFile(join(context, 'ingress.yml'), await makeIngressStack(ingressPort));
     const t0 = Date.now();
-    await sh('docker', ['build', '-q', '--build-arg', 'CRS_SOURCE=context', '-t', PICKET_IMAGE, join(context, 'picket')], { timeoutMs: 240_000 });
+    // The stages are tagged too, so cleanup removes exactly what this run built
+    // (other runs may build on the same engine at the same time).
+    const build = (args: string[]) => sh('docker', ['build', '-q', '--build-arg', 'CRS_SOURCE=context', ...args, join(context, 'picket')], { timeoutMs: 240_000 });
+    await build(['--target', 'build', '-t', STAGE_IMAGES[0]]);
+    await build(['--target', 'crs', '-t', STAGE_IMAGES[1]]);
+    await build(['-t', PICKET_IMAGE]);
     buildMs = Date.now() - t0;
     await sh('docker', ['build', '-q', '-t', APP_IMAGE, join(ROOT, 'test/e2e/app')], { timeoutMs: 120_000 });
   });
@@ -335,10 +355,14 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     };
     for (const stack of [RUN, INGRESS]) await attempt(`stack ${stack}`, () => removeStack(stack));
     await attempt('public network', async () => {
-      const { stdout } = await sh('docker', ['network', 'ls', '-q', '--filter', `name=^${PUBLIC_NET}$`]);
-      if (stdout.trim() !== '') await sh('docker', ['network', 'rm', PUBLIC_NET]);
+      const { stdout } = await sh('docker', ['network', 'ls', '--format', '{{.Name}}']);
+      if (stdout.split('\n').includes(PUBLIC_NET)) await sh('docker', ['network', 'rm', PUBLIC_NET]);
     });
-    await attempt('images rm', () => sh('docker', ['image', 'rm', '-f', PICKET_IMAGE, APP_IMAGE]).catch(() => undefined));
+    await attempt('images rm', async () => {
+      const { stdout } = await sh('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
+      const ours = [PICKET_IMAGE, APP_IMAGE, ...STAGE_IMAGES].filter((tag) => stdout.split('\n').includes(tag));
+      if (ours.length > 0) await sh('docker', ['image', 'rm', ...ours]);
+    });
     if (context !== '') await attempt('temp dir', () => rm(context, { recursive: true, force: true }));
     if (errors.length > 0) console.log(`# e2e cleanup problems:\n# ${errors.join('\n# ')}`);
   });
@@ -429,7 +453,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     log(`requests: ${samples.length} in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(0)}/s), failed: ${failed.length}`);
     log(`new replicas (task running → first response through picket): ${delays.map((d) => `${d.id} ${d.ms} ms`).join(', ')}`);
     log(`max ${Math.max(...delays.map((d) => d.ms))} ms over ${delays.length} new replicas`);
-    log(`replicas stopped: ${stopped.length}; answered after their task stopped: ${afterStop.length}`);
+    log(`replicas stopped: ${stopped.length} (${stopped.filter((t) => t.vanished).length} seen only as deleted); answered after their task stopped: ${afterStop.length}`);
     log(`requests answered by a replica after its SIGTERM: ${draining.length} (latest ${maxDraining} ms after it; drain window ${DRAIN_MS} ms)`);
     log(`attacks: ${attacks.map((a) => a.status).join(', ')}`);
 
@@ -486,9 +510,16 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
       await sh('docker', ['service', 'update', '-d', '--label-add', 'picket.paranoia=9', `${INGRESS}_shop`]);
       await waitUntil('the invalid service to be dropped', 30_000, async () => (await get(ingressPort, '/', agent, 'new.test')).status === 404, 100);
       const dropMs = Date.now() - t1;
-      const { stdout: logs, stderr: logErr } = await sh('docker', ['service', 'logs', `${INGRESS}_picket`]);
       log(`label change routed after ${hostChangeMs} ms; invalid label dropped the service after ${dropMs} ms`);
-      assert.match(logs + logErr, /service '\w+_shop' skipped: label picket\.paranoia=\\?"9\\?": expected an integer from 1 to 4/);
+      // Service logs reach `docker service logs` with a delay: poll for the error line.
+      const skipped = /service '\w+_shop' skipped: label picket\.paranoia=\\?"9\\?": expected an integer from 1 to 4/;
+      let logs = '';
+      await waitUntil('the skipped-service error in picket\'s log', 20_000, async () => {
+        const out = await sh('docker', ['service', 'logs', '--raw', `${INGRESS}_picket`]);
+        logs = out.stdout + out.stderr;
+        return skipped.test(logs);
+      }, 1000).catch(() => undefined);
+      assert.match(logs, skipped);
       assert.equal((await get(ingressPort, '/api/x', agent, 'other.test')).status, 200, 'the other service keeps routing');
     } finally {
       agent.destroy();
