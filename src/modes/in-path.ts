@@ -10,6 +10,7 @@
 import type { Interruption } from '../engine/api.ts';
 import type { Verdict } from '../observability/types.ts';
 import { clientFromForwarded } from '../proxy/addresses.ts';
+import type { Endpoint } from '../proxy/balancer.ts';
 import { answeredByFrontStatus, enforceInterruption, sendRawStatus, sendStatus } from '../proxy/block-response.ts';
 import { forwardToRoute } from '../proxy/forward.ts';
 import type { ForwardOutcome, ResponseGate } from '../proxy/forward.ts';
@@ -191,7 +192,7 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
       }
       const entry = exchange.route;
       let outcome: UpgradeOutcome | undefined;
-      const tried = new Set<import('../proxy/balancer.ts').Endpoint>();
+      const tried = new Set<Endpoint>();
       for (let attempt = 0; attempt < 2 && entry; attempt++) {
         const endpoint = entry.balancer.pick(tried);
         if (!endpoint) break;

@@ -43,7 +43,12 @@ import type { EngineOutcome } from './tx-adapter.ts';
 
 export interface FrontServer {
   readonly server: http.Server;
-  /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts what is left. */
+  /**
+   * Stops accepting, lets in-flight requests (and queued mirror copies)
+   * finish for up to graceMs, then cuts what is left. Established WebSocket
+   * sessions are closed as soon as the HTTP requests are done: they rarely
+   * end on their own, and their clients reconnect to another replica.
+   */
   close(graceMs: number): Promise<void>;
 }
 
