@@ -11,15 +11,6 @@
 # CRS in the image lives in /opt/crs; enable it with PICKET_CRS=/opt/crs.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
-WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
- && npm prune --omit=dev --no-audit --no-fund --loglevel=error
-
 FROM ${NODE_IMAGE} AS crs
 ARG CRS_SOURCE=download
 ARG CRS_VERSION=4.28.0
@@ -44,6 +35,15 @@ RUN set -eu; mkdir -p /opt/crs; \
       *) echo "CRS_SOURCE must be download, context or none, got '$CRS_SOURCE'" >&2; exit 1 ;; \
     esac; \
     rm -rf /tmp/crs /tmp/crs.tar.gz /tmp/crs-context
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+ && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
