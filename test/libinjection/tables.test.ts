@@ -23,3 +23,18 @@ test('sqli-data.ts is up to date with sqlparse_data.json and fingerprints.txt', 
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('hot files keep their local copies of sqli-types.ts constants equal to the originals', async () => {
+  const types: Record<string, unknown> = await import('../../src/engine/libinjection/sqli-types.ts');
+  let checked = 0;
+  for (const file of ['sqli-fold.ts', 'sqli-tokenizer.ts', 'sqli-token.ts', 'sqli.ts']) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const m of text.matchAll(/^const ([A-Z][A-Z0-9_]*) = (0x[0-9a-f]+|\d+);/gm)) {
+      const [, name, value] = m as unknown as [string, string, string];
+      if (!(name in types)) continue;
+      assert.equal(Number(value), types[name], `${file}: ${name}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 50, `only ${checked} local constants found`);
+});

@@ -7,11 +7,35 @@
 import { lookupPhrase } from './sqli-keywords.ts';
 import type { SqliToken } from './sqli-token.ts';
 import { SqliState, tokenize } from './sqli-tokenizer.ts';
-import {
-  MAX_TOKENS, T_BACKSLASH, T_BAREWORD, T_COLLATE, T_COMMA, T_COMMENT, T_DOT, T_EVIL, T_EXPRESSION,
-  T_FUNCTION, T_GROUP, T_KEYWORD, T_LEFTBRACE, T_LEFTPARENS, T_LOGIC_OPERATOR, T_NUMBER, T_OPERATOR,
-  T_RIGHTBRACE, T_RIGHTPARENS, T_SEMICOLON, T_SQLTYPE, T_STRING, T_TSQL, T_UNION, T_VARIABLE,
-} from './sqli-types.ts';
+
+// Local copies of sqli-types.ts constants: V8 does not constant-fold imported
+// bindings (each use loads a module cell and checks it for TDZ), which made this
+// hot code ~20% slower. test/libinjection/tables.test.ts checks they match.
+const MAX_TOKENS = 5;
+const T_BACKSLASH = 0x5c; // \
+const T_BAREWORD = 0x6e; // n
+const T_COLLATE = 0x41; // A
+const T_COMMA = 0x2c; // ,
+const T_COMMENT = 0x63; // c
+const T_DOT = 0x2e; // .
+const T_EVIL = 0x58; // X
+const T_EXPRESSION = 0x45; // E
+const T_FUNCTION = 0x66; // f
+const T_GROUP = 0x42; // B
+const T_KEYWORD = 0x6b; // k
+const T_LEFTBRACE = 0x7b; // {
+const T_LEFTPARENS = 0x28; // (
+const T_LOGIC_OPERATOR = 0x26; // &
+const T_NUMBER = 0x31; // 1
+const T_OPERATOR = 0x6f; // o
+const T_RIGHTBRACE = 0x7d; // }
+const T_RIGHTPARENS = 0x29; // )
+const T_SEMICOLON = 0x3b; // ;
+const T_SQLTYPE = 0x74; // t
+const T_STRING = 0x73; // s
+const T_TSQL = 0x54; // T
+const T_UNION = 0x55; // U
+const T_VARIABLE = 0x76; // v
 
 /** `+ - ! ~ !! NOT` */
 export function isUnaryOp(t: SqliToken): boolean {
