@@ -318,9 +318,11 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
   let port = 0;
   let ingressPort = 0;
   let buildMs = 0;
+  let reachable = false;
 
   before(async () => {
     const problem = await dockerReady();
+    reachable = problem === null;
     assert.equal(
       problem,
       null,
@@ -345,6 +347,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
   });
 
   after(async () => {
+    if (!reachable) return; // nothing was created
     const errors: string[] = [];
     const attempt = async (what: string, f: () => Promise<unknown>) => {
       try {
