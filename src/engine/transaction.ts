@@ -404,8 +404,9 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       return true;
     }
     this.#vn = 0;
-    const removals = this.#targetRemovals === null ? null : this.#removalsFor(head);
-    for (const target of link.targets) this.#collect(target, link.exclusions, removals);
+    const removals = this.#targetRemovals === null || !this.#removalsConcern(link) ? null : this.#removalsFor(head);
+    const targets = link.targets;
+    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link.exclusions, removals);
     const n = this.#vn;
     if (n === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
@@ -500,6 +501,14 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       return;
     }
     for (const v of found) this.#push('XML', null, v);
+  }
+
+  /** Whether any ctl target removal names a variable this link reads (cheap pre-check). */
+  #removalsConcern(link: Rule): boolean {
+    for (const r of this.#targetRemovals ?? []) {
+      for (const t of link.targets) if (t.variable === r.target.variable) return true;
+    }
+    return false;
   }
 
   #removalsFor(head: Rule): TargetSelector[] | null {
@@ -674,7 +683,7 @@ function nameOf(variable: string, key: string | null): string {
 }
 
 function selectEntries(c: Collection, target: Target): readonly Entry[] {
-  if (target.key !== undefined) return c.get(target.key);
+  if (target.key !== undefined) return c.getLower(target.key);
   const re = target.keyRegex;
   if (re !== undefined) return c.all().filter((e) => re.test(e.key));
   return c.all();

@@ -55,6 +55,10 @@ export class MapCollection implements Collection {
   }
 
   get(key: string): readonly Entry[] {
+    return this.getLower(key.toLowerCase());
+  }
+
+  getLower(lowerKey: string): readonly Entry[] {
     if (this.#index === null) {
       const index = new Map<string, Entry[]>();
       for (const e of this.#entries) {
@@ -65,7 +69,7 @@ export class MapCollection implements Collection {
       }
       this.#index = index;
     }
-    return this.#index.get(key.toLowerCase()) ?? EMPTY;
+    return this.#index.get(lowerKey) ?? EMPTY;
   }
 
   first(key: string): string | undefined {

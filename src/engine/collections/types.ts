@@ -10,6 +10,8 @@ export interface Collection {
   all(): readonly Entry[];
   /** Entries whose key equals `key`, ignoring case. */
   get(key: string): readonly Entry[];
+  /** Like get() for a key already lower-cased (compiled targets), skipping the conversion. */
+  getLower(lowerKey: string): readonly Entry[];
   /** The first value of `key` (ignoring case), or undefined. */
   first(key: string): string | undefined;
 }

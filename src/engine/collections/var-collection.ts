@@ -47,6 +47,10 @@ export class VarCollection implements Collection {
   get(key: string): readonly Entry[] {
     return this.#map.get(key.toLowerCase()) ?? NONE;
   }
+
+  getLower(lowerKey: string): readonly Entry[] {
+    return this.#map.get(lowerKey) ?? NONE;
+  }
 }
 
 const NONE: readonly Entry[] = Object.freeze([]);

@@ -57,7 +57,9 @@ export function addTargets(rule: Rule, specs: readonly TargetSpec[], file: strin
         throw new UnsupportedError('xpath', `${s.key ?? '/*'} (${(e as Error).message})`, file, line);
       }
     }
-    rule.targets.push({ variable: s.variable, definition, key: s.key, keyRegex: s.keyRegex, count: s.count, xpath });
+    // Keys are case-insensitive: lower-cased once here (XML keys are XPath and keep their case).
+    const key = s.variable === 'XML' ? s.key : s.key?.toLowerCase();
+    rule.targets.push({ variable: s.variable, definition, key, keyRegex: s.keyRegex, count: s.count, xpath });
   }
 }
 
