@@ -91,6 +91,7 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
         block(phase1, hasRequestBody(req));
         return;
       }
+      if (exchange.expectContinue) res.writeContinue();
       const body = await readRequestBody(session, req);
       if (body.aborted) {
         status = answeredByFrontStatus(req) ?? CLIENT_CLOSED;

@@ -163,6 +163,7 @@ export const mirrorMode: Mode = {
     // close a `Connection: close` socket (nginx's default towards upstreams)
     // with the mirrored body still arriving.
     const { res } = exchange;
+    if (exchange.expectContinue) res.writeContinue();
     res.writeHead(204, { [REQUEST_ID_HEADER]: exchange.id });
     res.flushHeaders();
     try {

@@ -48,6 +48,12 @@ export interface ExchangeBase {
   readonly route: RouteEntry | undefined;
   /** origin-form target to forward (absolute-form requests are reduced to path and query). */
   readonly forwardPath: string;
+  /**
+   * The client sent `Expect: 100-continue` and waits for `100 Continue`
+   * before its body: the mode sends it (res.writeContinue) only once the
+   * request head has passed, so a blocked request never uploads.
+   */
+  readonly expectContinue: boolean;
   readonly services: ModeServices;
 }
 

@@ -143,7 +143,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   };
 
   /** Builds the exchange, or answers the request itself when it is malformed; returns the rejection status. */
-  const accept = (req: IncomingMessage, id: string): ExchangeBase | number => {
+  const accept = (req: IncomingMessage, id: string, expectContinue = false): ExchangeBase | number => {
     if (req.httpVersionMajor !== 1) return 400;
     const target = req.url ?? '';
     if (target.length > limits.uriLength) return 414;
@@ -160,6 +160,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       local: { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
       route: services.routeFor(req.headers.host, target),
       forwardPath,
+      expectContinue,
       services,
     };
   };
@@ -174,6 +175,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       local: { address: normalizeAddress(peer.localAddress ?? ''), port: peer.localPort ?? 0 },
       route: undefined,
       forwardPath: '/',
+      expectContinue: false,
       services,
     };
     emitReport(base, buildReport(base, { mode: options.mode, verdict: 'rejected', client: base.peer, engine: NO_ENGINE, status }));
@@ -190,11 +192,11 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     }
   };
 
-  server.on('request', guarded('request', (req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (expectContinue: boolean) => (req: IncomingMessage, res: ServerResponse): void => {
     const id = requestIdFrom(req.headers['x-request-id']);
     currentRequestId.set(req.socket, id);
     if (closing) res.shouldKeepAlive = false;
-    const exchange = accept(req, id);
+    const exchange = accept(req, id, expectContinue);
     if (typeof exchange === 'number') {
       sendStatus(res, exchange, id, { accept: req.headers.accept, close: true });
       reportRejected(req, req.socket, id, exchange);
@@ -202,7 +204,11 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     }
     const mode = selectMode(options.mode, exchange.route?.route);
     track(mode.handle({ ...exchange, res }), id);
-  }));
+  };
+
+  server.on('request', guarded('request', onRequest(false)));
+  // With a listener here node no longer answers `100 Continue` by itself: the mode does, after phase 1.
+  server.on('checkContinue', guarded('request', onRequest(true)));
 
   server.on('upgrade', guarded('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const id = requestIdFrom(req.headers['x-request-id']);

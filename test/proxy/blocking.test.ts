@@ -4,6 +4,7 @@
  * request blocked in phases 1-2 never reaches the upstream.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { FakeWaf } from './fake-waf.ts';
 import { idFrom, rawExchange, send, startProxy, startUpstream } from './helpers.ts';
@@ -154,3 +155,39 @@ describe('engine failures', () => {
   });
 });
 
+
+describe('Expect: 100-continue', () => {
+  const exchange = (port: number, path: string): Promise<string> =>
+    new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        // The body goes only after an interim 100.
+        if (text.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !text.includes('hello')) {
+          text += 'hello';
+          socket.write('hello');
+        }
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+
+  it('sends 100 Continue only after the request head passed the rules', async () => {
+    const upstream = await startUpstream();
+    const proxy = await startProxy({ waf: new FakeWaf(), upstreams: [upstream.url] });
+    try {
+      const blocked = await exchange(proxy.port, '/?q=attack');
+      assert.match(blocked, /^HTTP\/1\.1 403 /, 'a blocked client gets no 100 and never uploads');
+      const clean = await exchange(proxy.port, '/upload');
+      assert.match(clean, /^HTTP\/1\.1 100 Continue\r\n\r\nhelloHTTP\/1\.1 200 /);
+      assert.equal(upstream.seen.at(-1)?.body.toString(), 'hello');
+      assert.equal(upstream.seen.length, 1);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
