@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
-import { CRS_DIR, REPO_ROOT, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
+import { CRS_DIR, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
 import { GET_QUERY, type BenchRequest } from './requests.ts';
 import { printTable, type Cell } from './table.ts';
 
@@ -35,7 +35,8 @@ function variants(): Variant[] {
   writeFileSync(empty, '# no rules: measures the proxy and an engine pass with nothing to evaluate\n');
   return [
     { name: 'picket, no rules', flags: ['--rules', empty] },
-    { name: 'picket, picket-core', flags: ['--rules', join(REPO_ROOT, 'rulesets/picket-core')] },
+    // No --crs and no --rules: picket's default, the core ruleset with its settings.
+    { name: 'picket, picket-core', flags: [] },
     { name: 'picket, CRS PL1', flags: ['--crs', CRS_DIR, '--paranoia', '1'] },
   ];
 }

@@ -1,0 +1,39 @@
+/** The load generator stops by itself: at the request budget or at the deadline. Run: node --test bench/ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { runLoad } from './load.ts';
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (req.url === '/fail') res.statusCode = 500;
+    res.end('ok');
+  });
+});
+let url = '';
+before(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => server.close());
+
+test('stops at the request budget, warm-up not counted', async () => {
+  const r = await runLoad({ url: `${url}/x`, connections: 4, durationMs: 60_000, maxRequests: 40, warmupRequests: 8 });
+  assert.equal(r.requests, 40);
+  assert.equal(r.errors, 0);
+  assert.ok(r.p50Ms <= r.p99Ms);
+});
+
+test('stops at the deadline when the budget is larger', async () => {
+  const r = await runLoad({ url: `${url}/x`, connections: 2, durationMs: 200, maxRequests: 10_000_000, warmupRequests: 0 });
+  assert.ok(r.requests > 0 && r.requests < 10_000_000);
+});
+
+test('counts non-2xx answers and transport errors', async () => {
+  const failing = await runLoad({ url: `${url}/fail`, method: 'POST', body: 'a=1', connections: 2, durationMs: 60_000, maxRequests: 10, warmupRequests: 0 });
+  assert.equal(failing.non2xx, 10);
+  const refused = await runLoad({ url: 'http://127.0.0.1:1/', connections: 1, durationMs: 60_000, maxRequests: 3, warmupRequests: 0 });
+  assert.equal(refused.errors, 3);
+});
