@@ -24,17 +24,27 @@ test('sqli-data.ts is up to date with sqlparse_data.json and fingerprints.txt', 
   }
 });
 
-test('hot files keep their local copies of sqli-types.ts constants equal to the originals', async () => {
-  const types: Record<string, unknown> = await import('../../src/engine/libinjection/sqli-types.ts');
+/** Checks every `const NAME = number;` of `files` that `origin` also exports has the exported value. */
+function checkLocalCopies(origin: Record<string, unknown>, files: readonly string[]): number {
   let checked = 0;
-  for (const file of ['sqli-fold.ts', 'sqli-tokenizer.ts', 'sqli-token.ts', 'sqli.ts']) {
+  for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const m of text.matchAll(/^const ([A-Z][A-Z0-9_]*) = (0x[0-9a-f]+|\d+);/gm)) {
       const [, name, value] = m as unknown as [string, string, string];
-      if (!(name in types)) continue;
-      assert.equal(Number(value), types[name], `${file}: ${name}`);
+      if (!(name in origin)) continue;
+      assert.equal(Number(value), origin[name], `${file}: ${name}`);
       checked++;
     }
   }
-  assert.ok(checked > 50, `only ${checked} local constants found`);
+  return checked;
+}
+
+test('hot files keep their local copies of constants equal to the originals', async () => {
+  const types: Record<string, unknown> = await import('../../src/engine/libinjection/sqli-types.ts');
+  const sqli = checkLocalCopies(types, ['sqli-fold.ts', 'sqli-tokenizer.ts', 'sqli-token.ts', 'sqli.ts']);
+  assert.ok(sqli > 50, `only ${sqli} local sqli constants found`);
+  const html5: Record<string, unknown> = await import('../../src/engine/libinjection/html5.ts');
+  const names: Record<string, unknown> = await import('../../src/engine/libinjection/xss-names.ts');
+  const xss = checkLocalCopies(html5, ['xss.ts']) + checkLocalCopies(names, ['xss.ts']);
+  assert.equal(xss, 15, 'xss.ts local constants checked');
 });

@@ -7,15 +7,28 @@
  * comment. Name comparisons ignore ASCII case and, as in the C library,
  * NUL bytes inside names.
  */
-import {
-  ATTR_NAME, ATTR_VALUE, DOCTYPE, H5_DATA_STATE, H5_VALUE_BACK_QUOTE, H5_VALUE_DOUBLE_QUOTE,
-  H5_VALUE_NO_QUOTE, H5_VALUE_SINGLE_QUOTE, H5State, TAG_COMMENT, TAG_NAME_OPEN,
-} from './html5.ts';
-import {
-  ATTR_BLACK, ATTR_INDIRECT, ATTR_NONE, ATTR_STYLE, ATTR_URL, BLACK_ATTRS, BLACK_TAGS, BLACK_URL_PREFIXES,
-  EVENT_NAMES,
-} from './xss-names.ts';
+import { H5State } from './html5.ts';
+import { BLACK_ATTRS, BLACK_TAGS, BLACK_URL_PREFIXES, EVENT_NAMES } from './xss-names.ts';
 import { NameTrie } from './name-trie.ts';
+
+// Local copies of html5.ts and xss-names.ts constants: V8 does not constant-fold
+// imported bindings (each use loads a module cell and checks it for TDZ).
+// test/libinjection/tables.test.ts checks they match.
+const ATTR_NAME = 6;
+const ATTR_VALUE = 7;
+const DOCTYPE = 9;
+const TAG_COMMENT = 8;
+const TAG_NAME_OPEN = 1;
+const H5_DATA_STATE = 0;
+const H5_VALUE_NO_QUOTE = 1;
+const H5_VALUE_SINGLE_QUOTE = 2;
+const H5_VALUE_DOUBLE_QUOTE = 3;
+const H5_VALUE_BACK_QUOTE = 4;
+const ATTR_NONE = 0;
+const ATTR_BLACK = 1;
+const ATTR_URL = 2;
+const ATTR_STYLE = 3;
+const ATTR_INDIRECT = 4;
 
 function upper(c: number): number {
   return c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
