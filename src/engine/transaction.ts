@@ -505,8 +505,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   /** Whether any ctl target removal names a variable this link reads (cheap pre-check). */
   #removalsConcern(link: Rule): boolean {
-    for (const r of this.#targetRemovals ?? []) {
-      for (const t of link.targets) if (t.variable === r.target.variable) return true;
+    const removals = this.#targetRemovals as TargetRemoval[];
+    const targets = link.targets;
+    // Variable names are the registry's internalized strings: === is a pointer comparison.
+    for (let i = 0; i < removals.length; i++) {
+      const v = (removals[i] as TargetRemoval).target.variable;
+      for (let j = 0; j < targets.length; j++) if ((targets[j] as Target).variable === v) return true;
     }
     return false;
   }

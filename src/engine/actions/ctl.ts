@@ -14,6 +14,7 @@ import { RuleError, UnsupportedError } from '../errors.ts';
 import type { ActionContext, ActionDefinition, ActionHost, RuntimeAction, TargetSelector } from './types.ts';
 import { parseIdRanges } from './types.ts';
 import { requireArgument } from './argument.ts';
+import { canonicalVariableName } from '../variables/index.ts';
 
 type Apply = (host: ActionHost) => void;
 
@@ -46,8 +47,10 @@ function regex(option: string, value: string, ctx: ActionContext): RegExp {
 /** `VAR`, `VAR:key` or `VAR:/regex/` as written after `;` in ctl:ruleRemoveTarget*. */
 export function parseTargetSelector(text: string, file: string, line: number): TargetSelector {
   const colon = text.indexOf(':');
-  const variable = (colon === -1 ? text : text.slice(0, colon)).trim().toUpperCase();
-  if (variable === '') throw new RuleError(`missing variable in target '${text}'`, file, line);
+  const written = (colon === -1 ? text : text.slice(0, colon)).trim().toUpperCase();
+  if (written === '') throw new RuleError(`missing variable in target '${text}'`, file, line);
+  const variable = canonicalVariableName(written);
+  if (variable === undefined) throw new UnsupportedError('variable', written, file, line);
   if (colon === -1) return { variable };
   const key = text.slice(colon + 1).trim();
   if (key.length >= 2 && key.startsWith('/') && key.endsWith('/')) {

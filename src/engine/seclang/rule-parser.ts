@@ -10,7 +10,7 @@ import { RuleError, UnsupportedError } from '../errors.ts';
 import { getAction } from '../actions/index.ts';
 import { emptyActionSet } from '../actions/types.ts';
 import type { ActionContext, ActionSet } from '../actions/types.ts';
-import { getVariable } from '../variables/index.ts';
+import { canonicalVariableName, getVariable } from '../variables/index.ts';
 
 export interface TargetSpec {
   /** Upper-case variable name. */
@@ -41,10 +41,11 @@ export function parseTargets(text: string, file: string, line: number): TargetSp
     }
     const nameStart = p;
     while (p < n && text[p] !== ':' && text[p] !== '|' && text[p] !== ' ' && text[p] !== '\t') p++;
-    const variable = text.slice(nameStart, p).toUpperCase();
-    if (variable === '') throw new RuleError(`missing variable name in '${text}'`, file, line);
-    const def = getVariable(variable);
-    if (def === undefined) throw new UnsupportedError('variable', variable, file, line);
+    const written = text.slice(nameStart, p).toUpperCase();
+    if (written === '') throw new RuleError(`missing variable name in '${text}'`, file, line);
+    const variable = canonicalVariableName(written);
+    const def = variable === undefined ? undefined : getVariable(variable);
+    if (variable === undefined || def === undefined) throw new UnsupportedError('variable', written, file, line);
     let key: string | undefined;
     let keyRegex: RegExp | undefined;
     if (text[p] === ':') {

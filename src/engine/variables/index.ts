@@ -135,6 +135,16 @@ function time(d: RequestData, f: (t: Date) => string): string {
   return f(new Date(d.startTime));
 }
 
+const CANONICAL = new Map(Object.keys(VARIABLES).map((k) => [k, k]));
+
+/**
+ * The registry's own spelling of a variable name (upper-case, an internalized string),
+ * or undefined. Compiled rules keep it so that name comparisons are pointer comparisons.
+ */
+export function canonicalVariableName(name: string): string | undefined {
+  return CANONICAL.get(name.toUpperCase());
+}
+
 /** The definition of a variable name (any case), or undefined when picket does not know it. */
 export function getVariable(name: string): VariableDefinition | undefined {
   return Object.hasOwn(VARIABLES, name.toUpperCase()) ? VARIABLES[name.toUpperCase()] : undefined;
