@@ -19,6 +19,8 @@ export interface Target {
   readonly key: string | undefined;
   readonly keyRegex: RegExp | undefined;
   readonly count: boolean;
+  /** For `&VAR[:key]`: the name MATCHED_VAR_NAME shows, as written in the rule. */
+  readonly countName: string;
   /** XML targets: the compiled XPath of the key. */
   readonly xpath: XpathQuery | undefined;
 }

@@ -469,12 +469,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     }
     const resolved = target.definition.resolve(this.data);
     if (resolved === null) {
-      if (target.count) this.#push(`&${variable}`, null, '0');
+      if (target.count) this.#push(target.countName, null, '0');
       return;
     }
     if (typeof resolved === 'string') {
       if (isExcluded(variable, NO_VALUE_NAME, exclusions, removals)) return;
-      if (target.count) this.#push(`&${variable}`, null, '1');
+      if (target.count) this.#push(target.countName, null, '1');
       else this.#push(variable, null, resolved);
       return;
     }
@@ -483,7 +483,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     if (target.count) {
       let count = 0;
       for (const e of entries) if (!filter || !isExcluded(variable, e.key, exclusions, removals)) count++;
-      this.#push(`&${variable}`, target.key ?? null, String(count));
+      this.#push(target.countName, null, String(count));
       return;
     }
     for (let j = 0; j < entries.length; j++) {
@@ -497,7 +497,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const doc = this.data.xmlDocument as XmlDocument | null;
     const found = doc === null || target.xpath === undefined ? [] : evaluateXpath(doc, target.xpath);
     if (target.count) {
-      this.#push('&XML', null, String(found.length));
+      this.#push(target.countName, null, String(found.length));
       return;
     }
     for (const v of found) this.#push('XML', null, v);

@@ -59,7 +59,8 @@ export function addTargets(rule: Rule, specs: readonly TargetSpec[], file: strin
     }
     // Keys are case-insensitive: lower-cased once here (XML keys are XPath and keep their case).
     const key = s.variable === 'XML' ? s.key : s.key?.toLowerCase();
-    rule.targets.push({ variable: s.variable, definition, key, keyRegex: s.keyRegex, count: s.count, xpath });
+    const countName = s.key !== undefined ? `&${s.variable}:${s.key}` : `&${s.variable}`;
+    rule.targets.push({ variable: s.variable, definition, key, keyRegex: s.keyRegex, count: s.count, countName, xpath });
   }
 }
 
