@@ -170,6 +170,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   processRequestBody(): Interruption | null {
     if (this.#done[2]) return this.#interruption;
+    // A caller that skipped a phase still gets ModSecurity's order.
+    if (!this.#done[1] && this.processRequestHeaders()) return this.#interruption;
     if (this.#ruleEngine !== 'Off' && this.#requestBodyAccess && this.#interruption === null && this.#bodyExpected()) {
       this.#parseRequestBody();
       if (this.#interruption !== null) {
@@ -186,6 +188,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   processResponseHeaders(status: number, protocol: string): Interruption | null {
     if (this.#done[3]) return this.#interruption;
+    if (!this.#done[2] && this.processRequestBody()) return this.#interruption;
     this.data.responseStatus = status;
     this.data.responseProtocol = protocol;
     return this.#phase(3);

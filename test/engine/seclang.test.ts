@@ -106,3 +106,17 @@ describe('run-time errors', () => {
     assert.deepEqual(tx.errors, [{ ruleId: 1, file: 'r.conf', line: 1, message: 'boom' }]);
   });
 });
+
+describe('lifecycle guards', () => {
+  const waf = createWaf([{ text: 'SecAction "id:1,phase:1,pass,log"\nSecAction "id:2,phase:2,pass,log"\nSecAction "id:3,phase:3,pass,log"', name: 'r.conf' }]);
+
+  it('runs skipped earlier phases first, each phase once', () => {
+    const tx = waf.newTransaction('t');
+    tx.processConnection('127.0.0.1', 1, '127.0.0.1', 80);
+    tx.processUri('/', 'GET', 'HTTP/1.1');
+    tx.processResponseHeaders(200, 'HTTP/1.1');
+    tx.processRequestHeaders();
+    tx.processResponseHeaders(200, 'HTTP/1.1');
+    assert.deepEqual(tx.matchedRules.map((m) => m.id), [1, 2, 3]);
+  });
+});
