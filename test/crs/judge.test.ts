@@ -9,7 +9,7 @@ const rule = (id: number): MatchedRule => ({
   tags: ['t'], matchedVar: 'ARGS:t', matchedValue: 'a',
 });
 const ok = (status: number): Exchange => ({ localPort: 1, response: { status, raw: `HTTP/1.1 ${status} OK\r\n\r\n` }, error: null, timedOut: false });
-const record = (ids: number[]) => ({ ids: ['tx'], matchedRules: ids.map(rule), refused: false });
+const record = (ids: number[]) => ({ ids: ['tx'], ruleIds: ids, matchedRules: ids.map(rule), refused: false });
 const lines = (ids: number[]) => ids.map((id) => errorLogLine(rule(id), '/', 'tx'));
 
 test('expect_ids and no_expect_ids are judged from the record', () => {

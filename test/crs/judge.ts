@@ -32,9 +32,12 @@ export interface Failure {
   readonly detail: string;
 }
 
-/** What picket recorded about the transaction(s) on the test's connection. */
+/** What the WAF recorded about the transaction(s) on the test's connection. */
 export interface TransactionRecord {
   readonly ids: readonly string[];
+  /** Rule ids in the transaction's log (what go-ftw greps from the error log). */
+  readonly ruleIds: readonly number[];
+  /** The matched rules themselves, when the target reports them (picket; not nginx's log). */
   readonly matchedRules: readonly MatchedRule[];
   readonly status?: number;
   /** Picket's HTTP front refused the request before the engine saw it (verdict 'rejected'). */
@@ -118,7 +121,7 @@ export function judgeStage(
   if (expected.responseContains && !new RegExp(expected.responseContains).test(exchange.response.raw)) {
     failures.push({ kind: 'response regex', detail: `response does not match /${expected.responseContains}/` });
   }
-  const found = new Set((record?.matchedRules ?? []).map((r) => r.id));
+  const found = new Set(record?.ruleIds ?? []);
   if (expected.matchRegex && !regexMatches(expected.matchRegex, logLines)) {
     failures.push(refused ? refusal(`log does not match /${expected.matchRegex}/`) : { kind: 'log regex', detail: `log does not match /${expected.matchRegex}/` });
   }

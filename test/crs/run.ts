@@ -16,6 +16,8 @@
  *   --timeout <ms>    per-stage timeout (default 10000)
  *   --crs <dir>       CRS directory (default ../shared/crs-4.28.0)
  *   --no-overrides    ignore test/crs/overrides.yaml
+ *   --target <name>   picket (default) or modsecurity: nginx + ModSecurity v3 with the same setup,
+ *                     judged by go-ftw's marker technique (checks the runner; sequential, slow)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import { applyOverrides, loadOverrides } from './overrides.ts';
 import { formatReport, jsonResults, summarize, type Summary } from './report.ts';
 import { runSuite, type TestResult } from './suite.ts';
 import { DEFAULT_CRS_DIR, startSuiteTarget } from './target.ts';
+import { startModsecTarget } from './target-modsecurity.ts';
 import type { FtwTest } from './ftw-types.ts';
 
 export interface CrsRunOptions {
@@ -35,6 +38,7 @@ export interface CrsRunOptions {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly overrides?: boolean;
+  readonly target?: 'picket' | 'modsecurity';
   readonly log?: (line: string) => void;
 }
 
@@ -63,15 +67,14 @@ export async function runCrs(options: CrsRunOptions = {}): Promise<CrsRun> {
   const tests = loadSuite(join(crsDir, 'tests/regression-tests')).filter((t) => selected(t, options));
   const overrides = options.overrides === false ? [] : loadOverrides(OVERRIDES_FILE);
   const started = performance.now();
-  const target = await startSuiteTarget(crsDir);
-  options.log?.(`picket: ${target.ruleCount} rules loaded in ${Math.round(target.loadMs)} ms; ${tests.length} tests`);
+  const target = options.target === 'modsecurity' ? await startModsecTarget(crsDir) : await startSuiteTarget(crsDir);
+  options.log?.(`${options.target ?? 'picket'}: ${target.ruleCount} rules loaded in ${Math.round(target.loadMs)} ms; ${tests.length} tests`);
   try {
     let done = 0;
     const results = await runSuite(applyOverrides(tests, overrides), {
       target,
       concurrency: options.concurrency ?? 8,
       timeoutMs: options.timeoutMs ?? 10_000,
-      reportGraceMs: 1_000,
       onResult: () => {
         done++;
         if (done % 500 === 0) options.log?.(`  … ${done}/${tests.length}`);
@@ -110,9 +113,11 @@ async function main(): Promise<void> {
       timeout: { type: 'string' },
       crs: { type: 'string' },
       'no-overrides': { type: 'boolean', default: false },
+      target: { type: 'string', default: 'picket' },
     },
   });
   const log = (line: string): void => void process.stderr.write(line + '\n');
+  if (values.target !== 'picket' && values.target !== 'modsecurity') throw new Error(`--target: picket or modsecurity, not ${values.target}`);
   const run = await runCrs({
     ...(values.crs ? { crsDir: values.crs } : {}),
     ...(list(values.rule) ? { rules: list(values.rule)! } : {}),
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
     overrides: !values['no-overrides'],
+    target: values.target === 'modsecurity' ? 'modsecurity' : 'picket',
     log,
   });
   if (values.json) writeFileSync(values.json, JSON.stringify(jsonResults(run.results), null, 2));

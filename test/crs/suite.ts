@@ -3,13 +3,11 @@
  * result per test. A test passes when every stage passes (go-ftw counts
  * tests, not stages). Stages run in order on fresh connections.
  */
-import type { TransactionReport } from '../../src/observability/types.ts';
 import type { FtwTest } from './ftw-types.ts';
-import { errorLogLine, judgeStage, type Failure, type TransactionRecord } from './judge.ts';
+import { judgeStage, type Failure, type TransactionRecord } from './judge.ts';
 import type { OverriddenTest } from './overrides.ts';
-import type { ReportCollector } from './collector.ts';
 import { buildRequest } from './request.ts';
-import { sendRaw, type Exchange } from './send.ts';
+import type { Exchange } from './send.ts';
 
 export interface StageRun {
   readonly request: Buffer;
@@ -32,12 +30,21 @@ export interface TestResult {
   readonly ms: number;
 }
 
-/** Where tests go; `port` may change when `recover()` restarts a stalled picket. */
+/** What one stage produced: the exchange, the WAF's record of it, and its error-log lines. */
+export interface Observed {
+  readonly exchange: Exchange;
+  readonly record: TransactionRecord | null;
+  readonly logLines: readonly string[];
+}
+
+/** Where tests go: picket (target.ts) or nginx + ModSecurity (target-modsecurity.ts). */
 export interface Target {
-  readonly host: string;
-  readonly port: number;
-  readonly collector: ReportCollector;
+  /** Sends one stage's bytes and observes the result. `uri` is for log lines. */
+  observe(request: Buffer, timeoutMs: number, uri: string): Promise<Observed>;
+  /** Checks the WAF still answers; restarts it if not. Resolves true if it restarted. */
   recover(): Promise<boolean>;
+  /** Stages must run one at a time (a shared log read between markers). */
+  readonly sequential: boolean;
 }
 
 export interface SuiteOptions {
@@ -46,33 +53,14 @@ export interface SuiteOptions {
   readonly concurrency: number;
   /** Per-stage limit for the whole exchange. */
   readonly timeoutMs: number;
-  /** How long to wait for a transaction report after the response (a parser refusal never sends one). */
-  readonly reportGraceMs: number;
   readonly onResult?: (result: TestResult) => void;
-}
-
-function recordOf(reports: readonly TransactionReport[]): TransactionRecord | null {
-  if (reports.length === 0) return null;
-  const status = reports[0]?.status;
-  return {
-    refused: reports.every((r) => r.verdict === 'rejected'),
-    ids: reports.map((r) => r.id),
-    matchedRules: reports.flatMap((r) => r.matchedRules),
-    ...(status === undefined ? {} : { status }),
-  };
 }
 
 async function runStage(test: FtwTest, index: number, options: SuiteOptions): Promise<StageRun> {
   const stage = test.stages[index]!;
   const request = buildRequest(stage.input);
-  const { target } = options;
-  const exchange = await sendRaw(target.host, target.port, request, options.timeoutMs, (port) =>
-    target.collector.expect(port),
-  );
-  const reports = exchange.localPort ? await target.collector.collect(exchange.localPort, options.reportGraceMs) : [];
-  const record = recordOf(reports);
   const uri = stage.input.encodedRequest ? '' : stage.input.uri;
-  const logLines = (record?.matchedRules ?? []).map((rule) => errorLogLine(rule, uri, record?.ids[0] ?? ''));
+  const { exchange, record, logLines } = await options.target.observe(request, options.timeoutMs, uri);
   const failures = judgeStage(stage.output, exchange, record, logLines);
   return { request, exchange, record, logLines, failures };
 }
@@ -121,7 +109,7 @@ export async function runSuite(tests: readonly OverriddenTest[], options: SuiteO
       options.onResult?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  await Promise.all(Array.from({ length: options.target.sequential ? 1 : Math.max(1, options.concurrency) }, worker));
   for (let i = 0; i < results.length; i++) {
     if (!hitByStall(results[i]!)) continue;
     results[i] = await runTest(tests[i]!, options, true);

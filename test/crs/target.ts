@@ -12,11 +12,31 @@ import { Worker } from 'node:worker_threads';
 import type { TransactionReport } from '../../src/observability/types.ts';
 import { startBackend, type Backend } from './backend.ts';
 import { ReportCollector } from './collector.ts';
+import { errorLogLine, type TransactionRecord } from './judge.ts';
+import { sendRaw } from './send.ts';
 import { DEFAULT_CRS_DIR } from './setup.ts';
+import type { Observed, Target } from './suite.ts';
 
 export { DEFAULT_CRS_DIR } from './setup.ts';
 
-export interface SuiteTarget {
+/** How long to wait for a transaction report after the response (a request picket never reports has none). */
+const REPORT_GRACE_MS = 1000;
+
+/** The reports of one connection as one record; `refused` when the HTTP front rejected every request on it. */
+export function recordOf(reports: readonly TransactionReport[]): TransactionRecord | null {
+  if (reports.length === 0) return null;
+  const status = reports[0]?.status;
+  const matchedRules = reports.flatMap((r) => r.matchedRules);
+  return {
+    refused: reports.every((r) => r.verdict === 'rejected'),
+    ids: reports.map((r) => r.id),
+    ruleIds: matchedRules.map((r) => r.id),
+    matchedRules,
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
+export interface SuiteTarget extends Target {
   readonly host: string;
   /** Current listener (changes when the worker is restarted). */
   readonly port: number;
@@ -95,9 +115,17 @@ export async function startSuiteTarget(crsDir = DEFAULT_CRS_DIR): Promise<SuiteT
   let seq = 0;
   let recovering: Promise<boolean> | null = null;
   return {
+    sequential: false,
     host: '127.0.0.1',
     get port() {
       return current.port;
+    },
+    async observe(request: Buffer, timeoutMs: number, uri: string): Promise<Observed> {
+      const exchange = await sendRaw('127.0.0.1', current.port, request, timeoutMs, (port) => collector.expect(port));
+      const reports = exchange.localPort ? await collector.collect(exchange.localPort, REPORT_GRACE_MS) : [];
+      const record = recordOf(reports);
+      const logLines = (record?.matchedRules ?? []).map((rule) => errorLogLine(rule, uri, record?.ids[0] ?? ''));
+      return { exchange, record, logLines };
     },
     backend,
     collector,
