@@ -60,8 +60,9 @@ function responseGate(session: EngineSession, enforce: boolean): ResponseGate {
   };
 }
 
-function verdictFor(enforced: boolean, session: EngineSession, engineInterrupted: boolean): Verdict {
+function verdictFor(enforced: boolean, session: EngineSession, engineInterrupted: boolean, rejected = false): Verdict {
   if (enforced) return 'blocked';
+  if (rejected) return 'rejected';
   if (engineInterrupted) return 'would-block';
   return session.failed ? 'error' : 'allowed';
 }
@@ -79,6 +80,8 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
     let status: number | undefined;
     let upstream: string | undefined;
     let enforced = false;
+    let rejected = false;
+    let releaseBody = (): void => undefined;
     const accept = req.headers.accept;
     const block = (interruption: Interruption, bodyPending: boolean): void => {
       enforced = true;
@@ -92,13 +95,23 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
         return;
       }
       if (exchange.expectContinue) res.writeContinue();
-      const body = await readRequestBody(session, req);
+      const body = await readRequestBody(session, req, services.bodyBudget);
+      releaseBody = body.release;
       if (body.aborted) {
         status = answeredByFrontStatus(req) ?? CLIENT_CLOSED;
         return;
       }
       if (body.interruption && enforce) {
         block(body.interruption, body.pending);
+        return;
+      }
+      if (body.overBudget && enforce) {
+        // Forwarding a body that could not be inspected would let a flood of
+        // uploads switch the WAF off; detect only records and forwards.
+        rejected = true;
+        status = 503;
+        services.logger.warn({ txId: id, budget: services.bodyBudget.capacity }, 'request body budget exhausted: 503');
+        sendStatus(res, status, id, { accept, close: true, retryAfter: 1 });
         return;
       }
       if (!exchange.route || exchange.route.balancer.endpoints.length === 0) {
@@ -127,10 +140,11 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
       status = 502;
       sendStatus(res, status, id, { accept, close: true });
     } finally {
+      releaseBody();
       const engine = session.finish();
       emitReport(exchange, buildReport(exchange, {
         mode: name,
-        verdict: verdictFor(enforced, session, engine.interruption !== null),
+        verdict: verdictFor(enforced, session, engine.interruption !== null, rejected),
         client,
         engine,
         status,

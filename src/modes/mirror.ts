@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { clientFromForwarded, normalizeAddress } from '../proxy/addresses.ts';
 import type { AddressSet } from '../proxy/addresses.ts';
+import type { ByteBudget } from '../proxy/byte-budget.ts';
 import { REQUEST_ID_HEADER } from '../proxy/headers.ts';
 import { hasRequestBody } from '../proxy/tx-adapter.ts';
 import { buildReport, emitReport, headerPairs } from './report.ts';
@@ -83,6 +84,8 @@ export function mirrorView(req: IncomingMessage, peer: SocketAddress, services: 
 interface CollectedBody {
   readonly chunks: Buffer[];
   readonly size: number;
+  /** Bytes taken from the body budget, given back after inspection. */
+  readonly taken: number;
 }
 
 /**
@@ -91,17 +94,23 @@ interface CollectedBody {
  * off by the sender (a mirror that gave up) is inspected as far as it came:
  * the request head alone is still worth a report.
  */
-function collectBody(req: IncomingMessage, keep: number): Promise<CollectedBody> {
-  if (!hasRequestBody(req)) return Promise.resolve({ chunks: [], size: 0 });
+function collectBody(req: IncomingMessage, keep: number, budget: ByteBudget): Promise<CollectedBody> {
+  if (!hasRequestBody(req)) return Promise.resolve({ chunks: [], size: 0, taken: 0 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (): void => resolve({ chunks, size });
+    let full = false;
+    const done = (): void => resolve({ chunks, size, taken: size });
     req.on('data', (chunk: Buffer) => {
-      if (size >= keep) return;
-      const part = size + chunk.length > keep ? chunk.subarray(0, keep - size) : chunk;
-      chunks.push(part);
-      size += part.length;
+      if (size >= keep || full) return;
+      const wanted = Math.min(chunk.length, keep - size);
+      // Out of budget: the copy is inspected with what it holds so far.
+      const granted = budget.takeUpTo(wanted);
+      if (granted < wanted) full = true;
+      if (granted === 0) return;
+      // A slice is copied so that it does not keep the whole socket chunk alive.
+      chunks.push(granted === chunk.length ? chunk : Buffer.from(chunk.subarray(0, granted)));
+      size += granted;
     });
     req.once('end', done);
     req.once('error', done);
@@ -140,8 +149,14 @@ async function receive(exchange: ExchangeBase): Promise<void> {
   const view = mirrorView(req, exchange.peer, services);
   const routed: ExchangeBase = { ...exchange, route: services.routeFor(view.host, view.uri) };
   // One byte past the limit lets the engine see that the body exceeded it.
-  const body = await collectBody(req, services.config.limits.requestBody + 1);
-  queue.submit(() => inspect(routed, view, body));
+  const body = await collectBody(req, services.config.limits.requestBody + 1, services.bodyBudget);
+  queue.submit(() => {
+    try {
+      inspect(routed, view, body);
+    } finally {
+      services.bodyBudget.give(body.taken);
+    }
+  });
 }
 
 function discardBody(req: IncomingMessage): Promise<void> {

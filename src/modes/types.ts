@@ -12,6 +12,7 @@ import type { Route } from '../discovery/types.ts';
 import type { Waf } from '../engine/api.ts';
 import type { Observer } from '../observability/types.ts';
 import type { AddressSet } from '../proxy/addresses.ts';
+import type { ByteBudget } from '../proxy/byte-budget.ts';
 import type { Logger } from '../proxy/types.ts';
 import type { RouteEntry } from '../proxy/upstreams.ts';
 import type { MirrorQueue } from './mirror-queue.ts';
@@ -32,6 +33,8 @@ export interface ModeServices {
   readonly trustedProxies: AddressSet;
   readonly mirrorSources: AddressSet;
   readonly mirrorQueue: MirrorQueue;
+  /** Process-wide cap on request-body bytes held for inspection. */
+  readonly bodyBudget: ByteBudget;
 }
 
 /** One accepted request, before any mode has looked at it. */

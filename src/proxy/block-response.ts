@@ -45,6 +45,8 @@ export interface SendStatusOptions {
   /** Close the connection after this answer (request body left unread, or a broken exchange). */
   readonly close?: boolean;
   readonly location?: string;
+  /** Seconds, for 503. */
+  readonly retryAfter?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export function sendStatus(res: ServerResponse, status: number, requestId: strin
     [REQUEST_ID_HEADER]: requestId,
   };
   if (options.location !== undefined) headers.Location = options.location;
+  if (options.retryAfter !== undefined) headers['Retry-After'] = options.retryAfter;
   if (options.close) {
     headers.Connection = 'close';
     res.shouldKeepAlive = false;

@@ -17,6 +17,9 @@
  *   observer   receives one transactionEnd per request plus upstream/mirror events.
  *   logger     pino-compatible (error/warn/info/debug).
  *   balancing  'round-robin' (default) or 'least-pending'; ejectMs default 5000.
+ *   bodyBufferBytes  request-body bytes held for inspection across all
+ *              requests (default 256 MiB): past it inline answers 503, detect
+ *              and mirror inspect only what they hold (byte-budget.ts).
  *
  * Returns (Proxy):
  *   server         the node http.Server (not listening yet).
@@ -37,9 +40,13 @@ import type { Snapshot } from '../discovery/types.ts';
 import { MirrorQueue } from '../modes/mirror-queue.ts';
 import type { ModeServices } from '../modes/types.ts';
 import { addressSet } from './addresses.ts';
+import { ByteBudget } from './byte-budget.ts';
 import { createFrontServer } from './server.ts';
 import type { ProxyOptions } from './types.ts';
 import { Upstreams } from './upstreams.ts';
+
+/** Request-body bytes held for inspection across all requests, unless ProxyOptions.bodyBufferBytes says otherwise. */
+export const DEFAULT_BODY_BUFFER_BYTES = 256 * 1024 * 1024;
 
 export interface Proxy {
   readonly server: http.Server;
@@ -65,6 +72,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     trustedProxies: addressSet(config.trustedProxies),
     mirrorSources: addressSet(config.mirror.sources),
     mirrorQueue: new MirrorQueue(config.mirror.queueSize, observer, logger),
+    bodyBudget: new ByteBudget(options.bodyBufferBytes ?? DEFAULT_BODY_BUFFER_BYTES),
     routeFor: (host, target) => upstreams.match(host, target),
   };
   const front = createFrontServer({ mode: config.mode, limits: config.limits, services });

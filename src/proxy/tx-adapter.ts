@@ -25,6 +25,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Interruption, MatchedRule, Transaction, Waf } from '../engine/api.ts';
 import type { Observer } from '../observability/types.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import type { Logger } from './types.ts';
 
 export interface ConnectionInfo {
@@ -203,6 +204,10 @@ export interface RequestBodyResult {
   readonly aborted: boolean;
   /** Part of the request body is still unread on the socket. */
   readonly pending: boolean;
+  /** The process-wide body budget ran out: only a prefix was inspected. */
+  readonly overBudget: boolean;
+  /** Gives the bytes held for this body back to the budget (call when the exchange ends). */
+  release(): void;
   /**
    * The body to forward: null (none), the whole body, or a stream of the
    * inspected prefix followed by the unread rest. Created on first call, so a
@@ -217,24 +222,32 @@ export interface RequestBodyResult {
  * Memory is bounded by the inspection limit: at most `requestBodyLimit`
  * bytes (plus the chunk that crossed it) are held. Past the limit, Reject has
  * produced a 413 interruption; ProcessPartial goes on with the inspected
- * prefix, and the full body is still forwarded, the rest streamed from the socket.
+ * prefix, and the full body is still forwarded, the rest streamed from the
+ * socket. Held bytes are also taken from the process-wide `budget`; when it
+ * runs out, reading stops as at the limit and `overBudget` is set.
  */
-export async function readRequestBody(session: EngineSession, req: IncomingMessage): Promise<RequestBodyResult> {
+export async function readRequestBody(session: EngineSession, req: IncomingMessage, budget?: ByteBudget): Promise<RequestBodyResult> {
+  const nothingHeld = { overBudget: false, release: () => undefined };
   if (!hasRequestBody(req)) {
     const interruption = session.processRequestBody();
-    return { interruption, aborted: false, pending: false, forwardBody: () => null };
+    return { interruption, aborted: false, pending: false, ...nothingHeld, forwardBody: () => null };
   }
   if (!session.requestBodyAccess) {
     const interruption = session.processRequestBody();
-    return { interruption, aborted: false, pending: true, forwardBody: once(() => streamRest(req, [])) };
+    return { interruption, aborted: false, pending: true, ...nothingHeld, forwardBody: once(() => streamRest(req, [])) };
   }
 
   const limit = session.requestBodyLimit;
   const chunks: Buffer[] = [];
   let size = 0;
+  let taken = 0;
+  const release = (): void => {
+    budget?.give(taken);
+    taken = 0;
+  };
   let limitInterruption: Interruption | null = null;
-  const outcome = await new Promise<'end' | 'limit' | 'aborted'>((resolve) => {
-    const done = (result: 'end' | 'limit' | 'aborted'): void => {
+  const outcome = await new Promise<'end' | 'limit' | 'budget' | 'aborted'>((resolve) => {
+    const done = (result: 'end' | 'limit' | 'budget' | 'aborted'): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onAbort);
@@ -244,6 +257,15 @@ export async function readRequestBody(session: EngineSession, req: IncomingMessa
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       size += chunk.length;
+      if (budget) {
+        if (!budget.take(chunk.length)) {
+          // Kept for forwarding (it is in memory already) but not inspected.
+          req.pause();
+          done('budget');
+          return;
+        }
+        taken += chunk.length;
+      }
       limitInterruption = session.appendRequestBody(chunk);
       if (limitInterruption || size > limit) {
         req.pause();
@@ -261,14 +283,17 @@ export async function readRequestBody(session: EngineSession, req: IncomingMessa
     req.on('close', onClose);
   });
 
-  if (outcome === 'aborted') return { interruption: null, aborted: true, pending: false, forwardBody: () => null };
+  if (outcome === 'aborted') {
+    release();
+    return { interruption: null, aborted: true, pending: false, ...nothingHeld, forwardBody: () => null };
+  }
   if (outcome === 'end') {
     const interruption = session.processRequestBody();
     const body = Buffer.concat(chunks, size);
-    return { interruption, aborted: false, pending: false, forwardBody: () => body };
+    return { interruption, aborted: false, pending: false, overBudget: false, release, forwardBody: () => body };
   }
   const interruption = limitInterruption ?? session.processRequestBody();
-  return { interruption, aborted: false, pending: true, forwardBody: once(() => streamRest(req, chunks)) };
+  return { interruption, aborted: false, pending: true, overBudget: outcome === 'budget', release, forwardBody: once(() => streamRest(req, chunks)) };
 }
 
 /** The inspected prefix, then the rest of the request straight from the socket, with backpressure. */

@@ -28,4 +28,6 @@ export interface ProxyOptions {
   readonly balancing?: BalancingStrategy;
   /** How long an endpoint that refused a connection is left out, default 5000 ms. */
   readonly ejectMs?: number;
+  /** Request-body bytes held for inspection across all requests, default 256 MiB. */
+  readonly bodyBufferBytes?: number;
 }

@@ -175,3 +175,73 @@ describe('response body inspection', () => {
     }
   });
 });
+
+describe('process-wide body budget', () => {
+  it('inline answers 503 when the budget cannot hold a body, and gives the bytes back', async () => {
+    const upstream = await startUpstream();
+    const waf = new FakeWaf({ requestBodyLimit: MiB });
+    const proxy = await startProxy({ waf, upstreams: [upstream.url], bodyBufferBytes: 100_000 });
+    try {
+      const big = await send(proxy.port, { method: 'POST', path: '/big', body: Buffer.alloc(150_000, 'a') });
+      assert.equal(big.status, 503);
+      assert.equal(big.headers['retry-after'], '1');
+      assert.equal(upstream.connections, 0);
+      await proxy.observer.waitForReports(1);
+      assert.equal(proxy.observer.report(idFrom(big)).verdict, 'rejected');
+      // The bytes held for the rejected body were given back.
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await send(proxy.port, { method: 'POST', path: '/small', body: Buffer.alloc(60_000, 'b') })).status, 200);
+      }
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+
+  it('detect forwards the body intact and inspects what fitted', async () => {
+    const upstream = await startUpstream();
+    const waf = new FakeWaf({ requestBodyLimit: MiB });
+    const proxy = await startProxy({ waf, mode: 'detect', upstreams: [upstream.url], bodyBufferBytes: 100_000 });
+    try {
+      const response = await send(proxy.port, { method: 'POST', path: '/big', body: Buffer.alloc(150_000, 'a') });
+      assert.equal(response.status, 200);
+      assert.equal(upstream.seen.at(-1)?.body.length, 150_000);
+      assert.ok(waf.tx(idFrom(response)).requestBodySize <= 100_000);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+
+  it('mirror inspects the part of a copy that fitted', async () => {
+    const waf = new FakeWaf();
+    const proxy = await startProxy({ waf, mode: 'mirror', bodyBufferBytes: 1000 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const response = await send(proxy.port, { method: 'POST', path: '/m', body: Buffer.alloc(5000, 'm') });
+        await proxy.observer.waitForReports(i + 1);
+        const size = waf.tx(idFrom(response)).requestBodySize;
+        assert.ok(size > 0 && size <= 1000, `inspected ${size} bytes`);
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('body limit edge', () => {
+  it('forwards a body whose last chunk crosses the limit (ProcessPartial)', async () => {
+    const upstream = await startUpstream();
+    const waf = new FakeWaf({ requestBodyLimit: 1000, requestBodyLimitAction: 'ProcessPartial' });
+    const proxy = await startProxy({ waf, upstreams: [upstream.url] });
+    try {
+      const response = await send(proxy.port, { method: 'POST', path: '/edge', body: Buffer.alloc(1001, 'e') });
+      assert.equal(response.status, 200);
+      assert.equal(upstream.seen.at(-1)?.body.length, 1001);
+      assert.equal(waf.tx(idFrom(response)).requestBodySize, 1000);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});

@@ -180,10 +180,11 @@ export interface ProxyFixture extends ConfigOverrides {
   readonly wafFor?: ProxyOptions['wafFor'];
   readonly balancing?: ProxyOptions['balancing'];
   readonly ejectMs?: number;
+  readonly bodyBufferBytes?: number;
 }
 
 export async function startProxy(fixture: ProxyFixture): Promise<RunningProxy> {
-  const { waf, wafFor, balancing, ejectMs, ...overrides } = fixture;
+  const { waf, wafFor, balancing, ejectMs, bodyBufferBytes, ...overrides } = fixture;
   const observer = new RecordingObserver();
   const logger = new RecordingLogger();
   const proxy = createProxy({
@@ -193,6 +194,7 @@ export async function startProxy(fixture: ProxyFixture): Promise<RunningProxy> {
     logger,
     ...(balancing ? { balancing } : {}),
     ...(ejectMs !== undefined ? { ejectMs } : {}),
+    ...(bodyBufferBytes !== undefined ? { bodyBufferBytes } : {}),
   });
   const { port } = await proxy.listen();
   return { proxy, port, url: `http://127.0.0.1:${port}`, observer, logger, close: () => proxy.close(100) };
