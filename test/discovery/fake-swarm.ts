@@ -52,7 +52,7 @@ export class FakeSwarmClient implements SwarmClient {
   eventConnectFailures = 0;
   listCalls = 0;
   eventConnects = 0;
-  readonly eventFilters: EventOptions['types'][] = [];
+  readonly eventFilters: Pick<EventOptions, 'types' | 'actions'>[] = [];
   #stream: EventStream | undefined;
 
   async ping(): Promise<void> {
@@ -83,7 +83,7 @@ export class FakeSwarmClient implements SwarmClient {
       throw new Error('connect ECONNREFUSED /var/run/docker.sock');
     }
     this.eventConnects += 1;
-    this.eventFilters.push(options.types);
+    this.eventFilters.push({ types: options.types, ...(options.actions ? { actions: options.actions } : {}) });
     const stream = new EventStream(options.signal);
     this.#stream = stream;
     return stream;

@@ -131,7 +131,12 @@ describe('swarm watcher', () => {
     await waitFor(() => client.eventConnects === 3, 'the reconnection after a clean end');
     await waitFor(() => endpoints(latest())?.length === 3, 'the second catch-up');
     assert.ok(logger.lines.some((l) => /ended; reopening/.test(l.msg)));
-    assert.deepEqual(client.eventFilters.at(-1), ['service', 'container']);
+    const filters = client.eventFilters.at(-1);
+    assert.deepEqual(filters?.types, ['service', 'container']);
+    for (const action of ['start', 'die', 'kill', 'health_status', 'create', 'update', 'remove']) {
+      assert.ok(filters?.actions?.includes(action), `asks for ${action} events`);
+    }
+    assert.ok(!filters?.actions?.some((a) => a.startsWith('exec')), 'never asks for healthcheck exec events');
   });
 
   it('skips a sidecar service with invalid labels, logs it once, and routes it once fixed', async () => {

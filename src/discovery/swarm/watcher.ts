@@ -41,6 +41,12 @@ export interface WatcherOptions {
 }
 
 const CONTAINER_ACTIONS = new Set(['create', 'start', 'die', 'stop', 'kill', 'destroy', 'oom', 'pause', 'unpause']);
+/**
+ * Asked of the engine, so healthcheck exec_* events (three per container per
+ * check) never reach picket. Docker matches `health_status` as a prefix of
+ * `health_status: healthy`; service events are create/update/remove.
+ */
+export const EVENT_ACTIONS: readonly string[] = [...new Set([...CONTAINER_ACTIONS, 'health_status', 'update', 'remove'])];
 const SWARM_SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 
 /** Whether an event can change a route; healthcheck exec_* events are frequent and cannot. */
@@ -193,7 +199,7 @@ export function createSwarmWatcher(options: WatcherOptions): Provider {
     while (running) {
       events = new AbortController();
       try {
-        const stream = await client.getEvents({ types: ['service', 'container'], signal: events.signal });
+        const stream = await client.getEvents({ types: ['service', 'container'], actions: EVENT_ACTIONS, signal: events.signal });
         if (failures > 0) log.info({ failures }, 'Docker event stream reconnected');
         failures = 0;
         void reconcile(); // catch up on whatever happened while disconnected
