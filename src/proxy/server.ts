@@ -23,8 +23,9 @@
  * the upstream request is aborted, never completed.
  *
  * Also refused with 400: requests without Host (HTTP/1.1) or with several,
- * HTTP versions other than 1.x, request-targets that are neither origin-form,
- * absolute-form nor `*` (OPTIONS), and CONNECT (picket is not a forward proxy).
+ * HTTP versions other than 1.x, request-targets that are neither origin-form
+ * nor absolute-form (so `OPTIONS *` too); CONNECT gets 405 (picket is not a
+ * forward proxy).
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -101,10 +102,13 @@ export function clientErrorStatus(error: Error & { code?: string; rawPacket?: un
   }
 }
 
-/** The request-target to forward, or null when it is not a form a reverse proxy accepts. */
-export function forwardPathOf(method: string, target: string): string | null {
+/**
+ * The request-target to forward, or null when it is not a form a reverse
+ * proxy accepts. `OPTIONS *` (asking the server itself) is refused too: it
+ * names no resource of the application, and undici cannot send it.
+ */
+export function forwardPathOf(target: string): string | null {
   if (target.startsWith('/')) return target;
-  if (target === '*') return method === 'OPTIONS' ? '*' : null;
   const match = /^https?:\/\/[^/?#]+([^#]*)$/i.exec(target);
   if (!match) return null;
   const rest = match[1]!;
@@ -149,7 +153,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     if (target.length > limits.uriLength) return 414;
     const hosts = rawValues(req.rawHeaders, 'host');
     if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) return 400;
-    const forwardPath = forwardPathOf(req.method ?? '', target);
+    const forwardPath = forwardPathOf(target);
     if (forwardPath === null) return 400;
     const socket = req.socket;
     return {
