@@ -38,6 +38,11 @@ export class PcreSyntaxError extends Error {
 export interface TranslatedPattern {
   /** JavaScript RegExp source (no flags needed). */
   readonly source: string;
+  /**
+   * Byte sets of which the subject must contain at least one byte each for any
+   * match to exist (see `Clauses` below): a cheap, exact pre-check.
+   */
+  readonly required: readonly Uint8Array[];
   /** PCRE capture group n (1-based) → JS group index; index 0 unused. */
   readonly groupMap: readonly number[];
   /** Number of PCRE capturing groups. */
@@ -55,6 +60,11 @@ interface Frame {
   readonly atomicId: number;
   /** Flags in force when the group opened (restored at its end). */
   readonly saved: Flags;
+  /** Whether the group's content must occur in the subject (false for negative lookarounds). */
+  readonly required: boolean;
+  /** Required-byte clauses of the finished alternatives and of the current one. */
+  readonly alts: Uint8Array[][];
+  seq: Uint8Array[];
 }
 
 interface Flags {
@@ -172,6 +182,61 @@ function countGroups(p: string): number {
   return n;
 }
 
+/*
+ * Required bytes. A clause is a byte set such that any match needs the subject
+ * to contain at least one of its bytes. A sequence needs all its items'
+ * clauses; an alternation needs, for each branch, its most selective clause,
+ * so the union of those; an item that may repeat zero times needs nothing;
+ * positive lookarounds constrain the subject too, negative ones and back
+ * references give nothing. The translator keeps the clauses of the most
+ * selective kind (rare bytes) as the pre-check `required`.
+ */
+
+/** How common a byte is in request data: clauses made of rare bytes are the useful ones. */
+const BYTE_WEIGHT = new Uint8Array(256).map((_, c) => {
+  if (c >= 0x61 && c <= 0x7a) return 10;
+  if (c >= 0x30 && c <= 0x39) return 8;
+  if (c === 0x20) return 8;
+  if (c >= 0x41 && c <= 0x5a) return 6;
+  if ('./-_=&%+,:;'.includes(String.fromCharCode(c))) return 5;
+  if (c > 0x20 && c < 0x7f) return 2;
+  return 1;
+});
+
+/** Clauses heavier than this are not worth a pre-check. */
+const MAX_CLAUSE_WEIGHT = 24;
+
+function clauseWeight(set: Uint8Array): number {
+  let w = 0;
+  for (let c = 0; c < 256; c++) if (set[c]) w += BYTE_WEIGHT[c] as number;
+  return w;
+}
+
+function bestClause(clauses: readonly Uint8Array[]): Uint8Array | undefined {
+  let best: Uint8Array | undefined;
+  let bestWeight = Infinity;
+  for (const c of clauses) {
+    const w = clauseWeight(c);
+    if (w < bestWeight) {
+      best = c;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
+/** Clauses every match of one of the alternatives satisfies. */
+function mergeAlternatives(alts: readonly (readonly Uint8Array[])[]): Uint8Array[] {
+  if (alts.length === 1) return [...(alts[0] as Uint8Array[])];
+  const union = new Uint8Array(256);
+  for (const alt of alts) {
+    const best = bestClause(alt);
+    if (!best) return [];
+    for (let c = 0; c < 256; c++) if (best[c]) union[c] = 1;
+  }
+  return [union];
+}
+
 const LOOKAROUNDS: ReadonlyArray<readonly [string, string]> = [['(?=', '(?='], ['(?!', '(?!'], ['(?<=', '(?<='], ['(?<!', '(?<!']];
 
 class Translator {
@@ -181,6 +246,8 @@ class Translator {
   private readonly frames: Frame[] = [];
   private flags: Flags = { i: false, s: true, m: false, x: false };
   private lastAtom = -1;
+  /** Index in the current frame's `seq` where the last atom's clauses start. */
+  private lastClauses = -1;
   private groupId = 0;
   private atomicId = 0;
   private readonly names = new Map<string, number>();
@@ -194,7 +261,7 @@ class Translator {
   }
 
   translate(): TranslatedPattern {
-    this.frames.push({ start: 0, close: '', atomicId: 0, saved: { ...this.flags } });
+    this.frames.push({ start: 0, close: '', atomicId: 0, saved: { ...this.flags }, required: true, alts: [], seq: [] });
     while (this.pos < this.p.length) this.step();
     if (this.frames.length > 1) throw new PcreSyntaxError('missing ) at end of pattern');
     return this.render();
@@ -204,23 +271,31 @@ class Translator {
     return at < this.p.length ? this.p.charCodeAt(at) : -1;
   }
 
-  private atom(text: string): void {
+  private get frame(): Frame {
+    return this.frames[this.frames.length - 1] as Frame;
+  }
+
+  /** Emits an atom; `clause` is the byte set one of which it consumes, if it always consumes one. */
+  private atom(text: string, clause?: Uint8Array): void {
     this.lastAtom = this.parts.length;
     this.parts.push(text);
+    const seq = this.frame.seq;
+    this.lastClauses = seq.length;
+    if (clause) seq.push(clause);
   }
 
   private byteAtom(c: number): void {
     const lower = c | 0x20;
     if (this.flags.i && lower >= 0x61 && lower <= 0x7a) {
-      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`);
+      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, setOf([lower & ~0x20, lower]));
     } else {
-      this.atom(literal(c));
+      this.atom(literal(c), setOf([c]));
     }
   }
 
   /** A byte set as an atom; classes arrive already case-folded (see parseClass). */
   private setAtom(set: Uint8Array): void {
-    this.atom(classSource(set));
+    this.atom(classSource(set), set);
   }
 
   private step(): void {
@@ -256,7 +331,7 @@ class Translator {
         return;
       case 0x2e: // .
         this.pos++;
-        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]');
+        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]', setOf(this.flags.s ? [] : [0x0a], true));
         return;
       case 0x5e: // ^
         this.pos++;
@@ -292,6 +367,9 @@ class Translator {
   private quantifier(text: string, length: number): void {
     this.pos += length;
     if (this.lastAtom < 0) throw new PcreSyntaxError(`quantifier "${text}" does not follow a repeatable item`);
+    // An item that may occur zero times requires nothing.
+    const min = text === '+' ? 1 : text === '*' || text === '?' ? 0 : Number(/^\{(\d+)/.exec(text)?.[1] ?? 0);
+    if (min === 0 && this.lastClauses >= 0) this.frame.seq.length = this.lastClauses;
     const first = this.parts[this.lastAtom];
     if (typeof first === 'string' && /^\(\?<?[=!]/.test(first)) {
       // PCRE lets assertions be repeated; JS needs a group around a lookaround to quantify it.
@@ -313,21 +391,27 @@ class Translator {
     }
     // A quantifier cannot itself be quantified.
     this.lastAtom = -1;
+    this.lastClauses = -1;
   }
 
   private alternation(): void {
     // Flags set by (?i) earlier in the group stay in force in later alternatives, as in PCRE.
     this.parts.push('|');
     if (this.frames.length === 1) this.rootAlternatives.push(this.parts.length);
+    const frame = this.frame;
+    frame.alts.push(frame.seq);
+    frame.seq = [];
     this.lastAtom = -1;
+    this.lastClauses = -1;
   }
 
-  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags): void {
+  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags, required = true): void {
     const start = this.parts.length;
-    this.frames.push({ start, close, atomicId, saved: { ...this.flags } });
+    this.frames.push({ start, close, atomicId, saved: { ...this.flags }, required, alts: [], seq: [] });
     this.parts.push(...open);
     this.flags = flags;
     this.lastAtom = -1;
+    this.lastClauses = -1;
   }
 
   private closeGroup(): void {
@@ -338,6 +422,9 @@ class Translator {
     if (frame.atomicId !== 0) this.parts.push({ ref: frame.atomicId });
     this.flags = frame.saved;
     this.lastAtom = frame.start;
+    const parent = this.frame;
+    this.lastClauses = parent.seq.length;
+    if (frame.required) parent.seq.push(...mergeAlternatives([...frame.alts, frame.seq]));
   }
 
   private openGroup(): void {
@@ -367,7 +454,7 @@ class Translator {
     for (const [pcre, js] of LOOKAROUNDS) {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
-        this.pushFrame([js], ')', 0, inherit());
+        this.pushFrame([js], ')', 0, inherit(), !pcre.endsWith('!'));
         return;
       }
     }
@@ -430,6 +517,7 @@ class Translator {
   /** A back reference; under (?i) it compares caselessly, which needs a JS modifier group. */
   private ref(id: number): void {
     this.lastAtom = this.parts.length;
+    this.lastClauses = this.frame.seq.length;
     if (this.flags.i) this.parts.push('(?i:', { ref: id }, ')');
     else this.parts.push({ ref: id });
   }
@@ -442,7 +530,7 @@ class Translator {
     switch (e) {
       case 'd': case 'D': case 'w': case 'W':
         this.pos += 2;
-        this.atom(`\\${e}`);
+        this.atom(`\\${e}`, setOf(e === 'd' || e === 'D' ? DIGIT : WORD, e === 'D' || e === 'W'));
         return;
       case 'b': case 'B':
         this.pos += 2;
@@ -720,7 +808,14 @@ class Translator {
     if (dotStar && this.parts.length > 0) source = `^(?:${source})`;
     const groupMap: number[] = [0];
     for (let g = 1; g <= this.groupId; g++) groupMap.push(jsIndex.get(g) as number);
-    return { source, groupMap, groupCount: this.groupId };
+    const root = this.frames[0] as Frame;
+    const required = mergeAlternatives([...root.alts, root.seq])
+      .map((set) => ({ set, weight: clauseWeight(set) }))
+      .filter((c) => c.weight > 0 && c.weight <= MAX_CLAUSE_WEIGHT)
+      .sort((a, b) => a.weight - b.weight)
+      .slice(0, 2)
+      .map((c) => c.set);
+    return { source, groupMap, groupCount: this.groupId, required };
   }
 }
 

@@ -6,6 +6,38 @@ import { PcreSyntaxError, translatePcre, type TranslatedPattern } from './pcre.t
 
 export interface CompiledRegex extends TranslatedPattern {
   readonly regex: RegExp;
+  /** False when the subject lacks a byte every match needs (the regex then cannot match). */
+  readonly mayMatch: (subject: string) => boolean;
+}
+
+/** Byte-set tables for `required`; a char above 0xFF (not a byte string) never rules a match out. */
+function preCheck(required: readonly Uint8Array[]): (subject: string) => boolean {
+  if (required.length === 0) return () => true;
+  const tables = required.map((set) => Uint8Array.from(set));
+  return (subject) => {
+    for (const table of tables) {
+      let found = false;
+      for (let i = 0; i < subject.length; i++) {
+        const c = subject.charCodeAt(i);
+        if (c > 0xff || table[c] === 1) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  };
+}
+
+/** RegExp#test behind the required-bytes pre-check. */
+export function testRegex(compiled: CompiledRegex, subject: string): boolean {
+  return compiled.mayMatch(subject) && compiled.regex.test(subject);
+}
+
+/** RegExp#exec behind the required-bytes pre-check. */
+export function execRegex(compiled: CompiledRegex, subject: string): RegExpExecArray | null {
+  return compiled.mayMatch(subject) ? compiled.regex.exec(subject) : null;
 }
 
 const cache = new Map<string, CompiledRegex>();
@@ -35,7 +67,7 @@ export function compileRegex(pattern: string): CompiledRegex {
 /** Translates and compiles without touching the shared cache (run-time patterns). */
 export function compileUncached(pattern: string): CompiledRegex {
   const translated = translatePcre(patternBytes(pattern));
-  return { ...translated, regex: new RegExp(translated.source) };
+  return { ...translated, regex: new RegExp(translated.source), mayMatch: preCheck(translated.required) };
 }
 
 /** Number of distinct compiled patterns (for tests and metrics). */

@@ -5,7 +5,8 @@
  * ModSecurity v2 semantics: the pattern runs over bytes, `.` matches any byte
  * including \n (PCRE_DOTALL), and `$` matches only at the very end
  * (PCRE_DOLLAR_ENDONLY). The pattern is translated to a JavaScript RegExp once
- * at load (see pcre.ts) and shared by every rule that uses it. Only the first
+ * at load (see pcre.ts) and shared by every rule that uses it; a subject that
+ * lacks a byte every match needs is rejected without running it. Only the first
  * match is used: with `capture`, TX:0 is the whole match and TX:1..TX:9 the
  * groups up to the highest one that took part (groups below it that did not
  * take part are set to ''). ModSecurity v2 built with PCRE2 (as the CRS
@@ -20,7 +21,7 @@
  */
 import { RuleError } from '../errors.ts';
 import type { Macro } from '../macro.types.ts';
-import { compileRegex, compileUncached, PcreSyntaxError, type CompiledRegex } from './regex-cache.ts';
+import { compileRegex, compileUncached, execRegex, PcreSyntaxError, testRegex, type CompiledRegex } from './regex-cache.ts';
 import type { MatchState, Operator, OperatorContext, OperatorFactory } from './types.ts';
 
 function compileOrThrow(pattern: string, context: OperatorContext): CompiledRegex {
@@ -34,8 +35,8 @@ function compileOrThrow(pattern: string, context: OperatorContext): CompiledRege
 
 /** Runs the regex once and writes TX:0..9 as ModSecurity v2 does. */
 export function matchRegex(compiled: CompiledRegex, input: string, state: MatchState): boolean {
-  if (!state.capture) return compiled.regex.test(input);
-  const m = compiled.regex.exec(input);
+  if (!state.capture) return testRegex(compiled, input);
+  const m = execRegex(compiled, input);
   if (m === null) return false;
   const { groupMap, groupCount } = compiled;
   let highest = 0;

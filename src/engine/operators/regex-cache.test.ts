@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compileRegex, execRegex, testRegex } from './regex-cache.ts';
+
+const bytesOf = (set: Uint8Array): string => [...set].map((v, i) => (v ? String.fromCharCode(i) : '')).join('');
+
+test('required bytes: the rare bytes every match needs', () => {
+  const required = (p: string): string[] => compileRegex(p).required.map(bytesOf);
+  assert.deepEqual(required('(\\d+)-(\\d+)'), ['-']);
+  assert.deepEqual(required('a|b'), ['ab']);
+  assert.deepEqual(required('(?i)<script'), ['<', 'Ss']);
+  assert.deepEqual(required('x?y*'), []);
+  assert.deepEqual(required('a|'), []);
+  assert.deepEqual(required('(?!<)a'), ['a']);
+  assert.ok(required('(?<=\\()x').includes('('));
+  assert.deepEqual(required('\\1?(a)'), ['a']);
+});
+
+test('the pre-check rejects subjects without a required byte, and only those', () => {
+  const c = compileRegex('(\\d+)-(\\d+)');
+  assert.equal(c.mayMatch('1'.repeat(100_000)), false);
+  assert.equal(testRegex(c, '1'.repeat(100_000)), false);
+  assert.equal(testRegex(c, '12-34'), true);
+  assert.equal(execRegex(c, 'x12-34')?.[0], '12-34');
+  // A char beyond Latin-1 (not a byte string) never rules a match out.
+  assert.equal(compileRegex('[^a]-').mayMatch('\u0100'), true);
+});
+
+// Patterns built from pieces that exercise every clause rule: literals, classes,
+// case folding, quantifiers with min 0 and 1, alternation, groups and lookarounds.
+const piece = fc.constantFrom('a', 'B', '-', '<', '\\d', '[x-z]', '[^a]', '.', '\\s', '(?i)', '(?-i)', '\\b', '^', '$');
+const quantified = fc.tuple(piece, fc.constantFrom('', '', '?', '*', '+', '{2}', '{0,2}', '*?', '++'))
+  .map(([p, q]) => (/^\(\?-?i\)$|^[\\^$]b?$|^\\b$/.test(p) ? p : p + q));
+const branch = fc.array(quantified, { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
+const group = fc.tuple(fc.constantFrom('(', '(?:', '(?=', '(?!', '(?<=', '(?>'), fc.array(branch, { minLength: 1, maxLength: 3 }))
+  .map(([open, alts]) => `${open}${alts.join('|')})`);
+const pattern = fc.tuple(fc.array(fc.oneof(branch, group), { minLength: 1, maxLength: 3 }), fc.constantFrom('', '|'))
+  .map(([items, separator]) => items.join(separator));
+const subject = fc.array(fc.constantFrom('a', 'A', 'b', 'B', '-', '<', '1', 'x', ' ', '\n', 'z'), { maxLength: 10 }).map((a) => a.join(''));
+
+test('the pre-check never changes a result', () => {
+  fc.assert(fc.property(pattern, fc.array(subject, { minLength: 1, maxLength: 8 }), (p, subjects) => {
+    let compiled;
+    try {
+      compiled = compileRegex(p);
+    } catch {
+      return; // not a valid pattern
+    }
+    for (const s of subjects) {
+      assert.deepEqual(execRegex(compiled, s)?.[0] ?? null, compiled.regex.exec(s)?.[0] ?? null, `${p} on ${JSON.stringify(s)}`);
+    }
+  }), { numRuns: 3000 });
+});
