@@ -103,7 +103,7 @@ export function formatReport(results: readonly TestResult[], verbose: boolean): 
     );
   }
   const overridden = results.filter((r) => r.overrideReason !== null).length;
-  if (overridden > 0) out.push('', `Overridden by test/crs/overrides.yaml: ${overridden} tests`);
+  if (overridden > 0) out.push('', `Overridden by the overrides file: ${overridden} tests`);
   out.push('', `${summary.passed} passed, ${summary.failed} failed (${summary.total} total)`);
   return out.join('\n');
 }

@@ -16,6 +16,7 @@
  *   --timeout <ms>    per-stage timeout (default 10000)
  *   --crs <dir>       CRS directory (default ../shared/crs-4.28.0)
  *   --no-overrides    ignore test/crs/overrides.yaml
+ *   --overrides <f>   use another overrides file (e.g. CRS's tests/nginx-overrides.yaml with --target modsecurity)
  *   --target <name>   picket (default) or modsecurity: nginx + ModSecurity v3 with the same setup,
  *                     judged by go-ftw's marker technique (checks the runner; sequential, slow)
  */
@@ -38,6 +39,8 @@ export interface CrsRunOptions {
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly overrides?: boolean;
+  /** Overrides file instead of test/crs/overrides.yaml. */
+  readonly overridesFile?: string;
   readonly target?: 'picket' | 'modsecurity';
   readonly log?: (line: string) => void;
 }
@@ -65,7 +68,7 @@ function selected(test: FtwTest, options: CrsRunOptions): boolean {
 export async function runCrs(options: CrsRunOptions = {}): Promise<CrsRun> {
   const crsDir = options.crsDir ?? DEFAULT_CRS_DIR;
   const tests = loadSuite(join(crsDir, 'tests/regression-tests')).filter((t) => selected(t, options));
-  const overrides = options.overrides === false ? [] : loadOverrides(OVERRIDES_FILE);
+  const overrides = options.overrides === false ? [] : loadOverrides(options.overridesFile ?? OVERRIDES_FILE);
   const started = performance.now();
   const target = options.target === 'modsecurity' ? await startModsecTarget(crsDir) : await startSuiteTarget(crsDir);
   options.log?.(`${options.target ?? 'picket'}: ${target.ruleCount} rules loaded in ${Math.round(target.loadMs)} ms; ${tests.length} tests`);
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
       crs: { type: 'string' },
       'no-overrides': { type: 'boolean', default: false },
       target: { type: 'string', default: 'picket' },
+      overrides: { type: 'string' },
     },
   });
   const log = (line: string): void => void process.stderr.write(line + '\n');
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
     overrides: !values['no-overrides'],
+    ...(values.overrides ? { overridesFile: values.overrides } : {}),
     target: values.target === 'modsecurity' ? 'modsecurity' : 'picket',
     log,
   });
