@@ -14,7 +14,6 @@ interface Waiter {
 
 export class ReportCollector implements Observer {
   readonly #waiters = new Map<number, Waiter>();
-  readonly engineErrors: { error: unknown; transactionId: string }[] = [];
 
   /** Start collecting for a connection from `port` (call before sending). */
   expect(port: number): void {
@@ -59,7 +58,6 @@ export class ReportCollector implements Observer {
   upstreamError(): void {}
   mirrorQueueDepth(): void {}
   mirrorDropped(): void {}
-  engineError(error: unknown, transactionId: string): void {
-    this.engineErrors.push({ error, transactionId });
-  }
+  /** Engine errors reach the runner from the worker directly (target.ts). */
+  engineError(): void {}
 }
