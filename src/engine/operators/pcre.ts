@@ -22,6 +22,15 @@
  * - Atomic groups and possessive quantifiers are emulated with the
  *   lookahead-capture idiom `(?=(X))\N`, which is exact; the extra groups are
  *   numbered after translation and hidden from captures through `groupMap`.
+ * - Two speed-ups that cannot change a result: a pattern whose every top-level
+ *   branch starts with a DOTALL `.*` is anchored, as PCRE anchors it implicitly;
+ *   and `required` lists rare bytes every match needs (PCRE's "required code
+ *   unit" idea), which the caller checks before running the regex.
+ *
+ * Known differences from PCRE: a back reference to a group that did not take
+ * part matches the empty string in JS (PCRE fails), and captures of a group
+ * repeated by `*` whose last iteration matched empty can differ. CRS v4.28 uses
+ * neither.
  *
  * Constructs JavaScript cannot express faithfully (recursion, conditionals,
  * branch reset, \G, \K, \p, backtracking verbs, the U/J flags, ...) throw
