@@ -5,6 +5,7 @@
  * bounded traffic through picket while the app scales 2 → 5 → 1 and rolls
  * (start-first), and attacks in between.
  *
+ * The Docker API (socket proxy) also goes away for a few seconds under traffic.
  * Asserts: no failed request; every new replica answers through picket within
  * 2 s of its task reaching running (task Status.Timestamp → first response
  * naming it); no replica answers after its task stopped; attacks get 403.
@@ -379,7 +380,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     assert.ok(crsFiles.includes('REQUEST-942-APPLICATION-ATTACK-SQLI.conf'), 'CRS from the build context is in /opt/crs');
   });
 
-  it('sidecar: follows scaling 2 → 5 → 1 and a rolling update without failed requests, and blocks attacks', () =>
+  it('sidecar: rides out a Docker API outage, follows scaling 2 → 5 → 1 and a rolling update without failed requests, blocks attacks', () =>
     withDiagnosis(RUN, ['picket', 'socket-proxy', 'app'], sidecar));
 
   it('ingress: routes labelled services by host and path, follows label changes, skips the rest', () =>
@@ -401,10 +402,28 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     const traffic = startTraffic(port);
     const trafficStart = Date.now();
     const attacks: Sample[] = [];
+    let outageRequests = 0;
     const attack = async () => attacks.push(await get(port, ATTACK, agent));
     try {
       await sleep(1500);
       await attack();
+
+      // Docker API outage: picket must keep routing to the pool it knows, then
+      // recover (the scaling below only passes if discovery works again).
+      log('Docker API outage: socket proxy scaled to 0 for 3 s');
+      const outageFrom = traffic.samples.length;
+      await sh('docker', ['service', 'scale', '-d', `${RUN}_socket-proxy=0`]);
+      await waitUntil('the socket proxy to stop', 30_000, async () => {
+        const { stdout } = await sh('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${RUN}_socket-proxy`]);
+        return stdout.trim() === '';
+      }, 250);
+      await sleep(3000);
+      outageRequests = traffic.samples.length - outageFrom;
+      await sh('docker', ['service', 'scale', '-d', `${RUN}_socket-proxy=1`]);
+      await waitUntil('the socket proxy to run again', 30_000, async () => {
+        const { stdout } = await sh('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${RUN}_socket-proxy`]);
+        return stdout.trim() !== '';
+      }, 250);
 
       log('scale 2 → 5');
       await sh('docker', ['service', 'scale', '-d', `${APP_SERVICE}=5`]);
@@ -453,14 +472,15 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     const maxDraining = Math.max(0, ...draining.map((s) => s.drainingMs ?? 0));
     const seconds = (samples.at(-1)!.at - samples[0]!.at) / 1000;
 
-    log(`requests: ${samples.length} in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(0)}/s), failed: ${failed.length}`);
+    log(`requests: ${samples.length} in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(0)}/s), failed: ${failed.length}; ${outageRequests} served while the Docker API was down`);
     log(`new replicas (task running → first response through picket): ${delays.map((d) => `${d.id} ${d.ms} ms`).join(', ')}`);
     log(`max ${Math.max(...delays.map((d) => d.ms))} ms over ${delays.length} new replicas`);
     log(`replicas stopped: ${stopped.length} (${stopped.filter((t) => t.vanished).length} seen only as deleted); answered after their task stopped: ${afterStop.length}`);
     log(`requests answered by a replica after its SIGTERM: ${draining.length} (latest ${maxDraining} ms after it; drain window ${DRAIN_MS} ms)`);
     log(`attacks: ${attacks.map((a) => a.status).join(', ')}`);
 
-    assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed requests during scale and roll`);
+    assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed requests during the outage, scale and roll`);
+    assert.ok(outageRequests > 0, 'traffic flowed while the Docker API was down');
     assert.ok(fresh.length >= 4, `expected at least 4 new replicas (3 from scaling, 1 from the roll), saw ${fresh.length}`);
     for (const d of delays) assert.ok(d.ms <= NEW_REPLICA_LIMIT_MS, `replica ${d.id} first served ${d.ms} ms after running`);
     assert.ok(stopped.length >= 5, `expected at least 5 stopped replicas (4 scaled away, 1 replaced), saw ${stopped.length}`);

@@ -28,3 +28,6 @@ createServer((req, res) => {
   res.on('close', () => upstream.destroy());
   req.pipe(upstream);
 }).listen(port, () => console.log(`read-only docker socket proxy on ${port}`));
+
+// PID 1 gets no default SIGTERM handling: exit at once instead of waiting for SIGKILL.
+process.on('SIGTERM', () => process.exit(0));
