@@ -56,13 +56,11 @@ cp -r "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
 cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
-# Trust what this machine trusts (e.g. a TLS-inspecting egress proxy's CA), so
-# npm in the build stage reaches the registry exactly as npm here does.
-extra_ca=()
-if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
-  mkdir -p "$rootfs$(dirname "$NODE_EXTRA_CA_CERTS")"
-  cp "$NODE_EXTRA_CA_CERTS" "$rootfs$NODE_EXTRA_CA_CERTS"
-  extra_ca=(--change "ENV NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS")
+# Trust what this machine trusts (its bundle includes any locally added CA, e.g.
+# a TLS-inspecting egress proxy's), so npm in the build stage reaches the
+# registry as npm here does; a CA named by NODE_EXTRA_CA_CERTS is added too.
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ] && [ "$NODE_EXTRA_CA_CERTS" != /etc/ssl/certs/ca-certificates.crt ]; then
+  cat "$NODE_EXTRA_CA_CERTS" >>"$rootfs/etc/ssl/certs/ca-certificates.crt"
 fi
 
 cat >"$rootfs/etc/passwd" <<'PASSWD'
@@ -82,7 +80,7 @@ tar -C "$rootfs" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$("$node_bin" -p process.versions.node)" \
   --change 'LABEL org.picket.local-base=true' \
-  "${extra_ca[@]}" \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   --change 'CMD ["node"]' \
   - "$tag" >/dev/null
 echo "docker-base-image: made $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))" >&2
