@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getOperator } from '../src/engine/operators/index.ts';
+import { pmFromFile } from '../src/engine/operators/pm-from-file.ts';
+import { rx } from '../src/engine/operators/rx.ts';
 import type { MatchState, OperatorContext } from '../src/engine/operators/types.ts';
 import { getTransformation } from '../src/engine/transformations/index.ts';
 import { formatTable } from './table.ts';
@@ -122,9 +123,6 @@ export async function runPrimitivesBench(seconds = 0.5): Promise<Row[]> {
   }
   // Operators see transformed values, as in CRS chains (t:urlDecodeUni,t:lowercase ...).
   const decoded = inputs.map((s) => (getTransformation('lowercase') as (v: string) => string)((getTransformation('urlDecodeUni') as (v: string) => string)(s)));
-  const rx = getOperator('rx');
-  const pmFromFile = getOperator('pmFromFile');
-  if (!rx || !pmFromFile) throw new Error('operators missing');
   for (const id of [942190, 941160, 932230, 933110]) {
     const pattern = crsPattern(id);
     const op = rx(pattern, context);

@@ -28,9 +28,10 @@
  *   unit" idea), which the caller checks before running the regex.
  *
  * Known differences from PCRE: a back reference to a group that did not take
- * part matches the empty string in JS (PCRE fails), and captures of a group
- * repeated by `*` whose last iteration matched empty can differ. CRS v4.28 uses
- * neither.
+ * part matches the empty string in JS (PCRE fails), and a repeated group whose
+ * body can match empty behaves differently (JS rejects an empty iteration and
+ * backtracks into it, PCRE stops looping), which can change captures or the
+ * match extent. CRS v4.28 has neither (checked against PCRE2 on all its patterns).
  *
  * Constructs JavaScript cannot express faithfully (recursion, conditionals,
  * branch reset, \G, \K, \p, backtracking verbs, the U/J flags, ...) throw

@@ -10,22 +10,22 @@ export interface CompiledRegex extends TranslatedPattern {
   readonly mayMatch: (subject: string) => boolean;
 }
 
-/** Byte-set tables for `required`; a char above 0xFF (not a byte string) never rules a match out. */
+/** One native scan per required set: indexOf for a single byte, a one-class RegExp otherwise. */
 function preCheck(required: readonly Uint8Array[]): (subject: string) => boolean {
-  if (required.length === 0) return () => true;
-  const tables = required.map((set) => Uint8Array.from(set));
-  return (subject) => {
-    for (const table of tables) {
-      let found = false;
-      for (let i = 0; i < subject.length; i++) {
-        const c = subject.charCodeAt(i);
-        if (c > 0xff || table[c] === 1) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
+  const scans = required.map((set): ((subject: string) => boolean) => {
+    const bytes: number[] = [];
+    for (let c = 0; c < 256; c++) if (set[c]) bytes.push(c);
+    if (bytes.length === 1) {
+      const ch = String.fromCharCode(bytes[0] as number);
+      // A char above 0xFF (not a byte string) never rules a match out.
+      return (subject) => subject.includes(ch) || /[^\x00-\xff]/.test(subject);
     }
+    const cls = new RegExp(`[${bytes.map((c) => `\\x${c.toString(16).padStart(2, '0')}`).join('')}\\u0100-\\uffff]`);
+    return (subject) => cls.test(subject);
+  });
+  if (scans.length === 0) return () => true;
+  return (subject) => {
+    for (const scan of scans) if (!scan(subject)) return false;
     return true;
   };
 }
