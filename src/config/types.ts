@@ -33,6 +33,8 @@ export interface Limits {
   readonly upstreamTimeoutMs: number;
   /** Keep-alive idle time on client connections. */
   readonly keepAliveTimeoutMs: number;
+  /** Request-body bytes held for inspection across all requests of one process (the proxy's default when absent). */
+  readonly bodyBufferBytes?: number;
 }
 
 export interface RulesConfig {
@@ -90,4 +92,6 @@ export interface PicketConfig {
   readonly audit: AuditConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   readonly swarm: SwarmConfig | null;
+  /** Proxy processes (node:cluster workers) `picket run` starts; 1 or absent: a single process. */
+  readonly workers?: number;
 }
