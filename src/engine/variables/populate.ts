@@ -73,7 +73,10 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
         break;
       }
       case 'MULTIPART': {
-        const res = parseMultipart(body, d.requestHeaders.first('content-type'), { fileLimit: c.uploadFileLimit });
+        // No fileLimit: ModSecurity v2 counts files against SecUploadFileLimit only while
+        // extracting them to disk (SecUploadKeepFiles, SecTmpSaveUploadedFiles, @inspectFile),
+        // which picket never does; so MULTIPART_FILE_LIMIT_EXCEEDED stays 0, as in v2's default setup.
+        const res = parseMultipart(body, d.requestHeaders.first('content-type'));
         addArgs(d, res.args, true);
         for (const f of res.files) {
           d.files.add(f.name, f.filename ?? '');
@@ -106,7 +109,9 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
   } catch (e) {
     if (!(e instanceof BodyParseError)) throw e;
     d.reqbodyError = true;
-    d.reqbodyErrorMsg = e.message;
+    d.reqbodyErrorMsg = e.reqbodyErrorMsg;
+    // v2's JSON parser adds arguments as it reads them: those before the error stay in ARGS.
+    addArgs(d, e.partialArgs, true);
   }
   if (forceBodyVariable) d.requestBodyVariable = body;
   return noFilesLength;

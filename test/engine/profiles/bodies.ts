@@ -30,6 +30,43 @@ SecRule &REQUEST_BODY "@eq 0" "id:306,phase:2,pass,log"
     ],
   },
   {
+    name: 'JSON parse errors: v2 wording in REQBODY_ERROR_MSG, arguments before the error stay in ARGS',
+    rules: `
+SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:350,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQBODY_ERROR_MSG "@beginsWith JSON parsing error: " "id:351,phase:2,pass,log,logdata:'%{MATCHED_VAR}'"
+SecRule ARGS:a "@streq x" "id:352,phase:2,pass,log"
+SecRule ARGS_POST:b "@streq y" "id:353,phase:2,pass,log"
+`,
+    cases: [
+      {
+        name: 'truncated object',
+        request: { method: 'POST', headers: [['Host', 'localhost'], ['Content-Type', 'application/json']], body: '{"a":"x","b":"y","c":' },
+        expect: { triggered: [351, 352, 353] },
+      },
+    ],
+  },
+  {
+    name: 'SecUploadFileLimit is not checked (v2 checks it only when extracting uploads to disk)',
+    rules: `
+SecUploadFileLimit 1
+SecRule MULTIPART_FILE_LIMIT_EXCEEDED "@eq 0" "id:360,phase:2,pass,log"
+SecRule &FILES "@eq 2" "id:361,phase:2,pass,log"
+`,
+    cases: [
+      {
+        name: 'two files, limit 1',
+        request: {
+          method: 'POST',
+          headers: [['Host', 'localhost'], ['Content-Type', 'multipart/form-data; boundary=b']],
+          body:
+            '--b\r\nContent-Disposition: form-data; name="f1"; filename="a.txt"\r\n\r\nA\r\n' +
+            '--b\r\nContent-Disposition: form-data; name="f2"; filename="b.txt"\r\n\r\nB\r\n--b--\r\n',
+        },
+        expect: { triggered: [360, 361] },
+      },
+    ],
+  },
+  {
     name: 'body limit Reject answers 413',
     rules: `
 SecRequestBodyAccess On
