@@ -152,8 +152,17 @@ describe('swarm watcher', () => {
     assert.deepEqual(errors[0]?.obj, { service: 'app', label: 'picket.port' });
     assert.match(errors[0]?.msg ?? '', /service 'app' skipped: label picket\.port="http"/);
 
+    // A task change while the service is skipped does not repeat the label error.
+    client.tasks.push(swarmTask('t2', 'svc-app', running(), on('elsewhere', '10.0.9.2/24')));
+    const more = client.listCalls;
+    await waitFor(() => client.listCalls >= more + 5, 'reconciles with the new problem');
+    assert.equal(logger.lines.filter((l) => l.level === 'error').length, 1);
+
     client.services = [swarmService('app', { 'picket.port': '8080' })];
     await waitFor(() => endpoints(latest())?.length === 1, 'the fixed service');
+    // Once routed, the task on another network is reported, once, beside the good one.
+    const warnings = logger.lines.filter((l) => l.level === 'warn' && /t2 of 'app' not attached to network 'backend'/.test(l.msg));
+    assert.equal(warnings.length, 1);
   });
 
   it('ingress: routes every enabled service', async () => {

@@ -89,7 +89,7 @@ export function createSwarmWatcher(options: WatcherOptions): Provider {
   let running = false;
   let emit: (snapshot: Snapshot) => void = () => {};
   let last: Snapshot | undefined;
-  let lastProblems = '';
+  let lastProblems = new Set<string>();
   let unreachableSince: number | undefined;
   let inFlight: Promise<void> | undefined;
   let again = false;
@@ -100,15 +100,18 @@ export function createSwarmWatcher(options: WatcherOptions): Provider {
   let eventLoop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
 
+  /** Logs each problem when it appears, not on every reconcile while it lasts (that would drown the log). */
   function logProblems(problems: readonly Problem[]): void {
-    const key = JSON.stringify(problems);
-    if (key === lastProblems) return; // the same problems every second would drown the log
-    lastProblems = key;
+    const current = new Set<string>();
     for (const p of problems) {
+      const key = `${p.level}\0${p.message}`;
+      current.add(key);
+      if (lastProblems.has(key)) continue;
       const fields = { service: p.service, ...(p.label === undefined ? {} : { label: p.label }), ...(p.task === undefined ? {} : { task: p.task }) };
       if (p.level === 'error') log.error(fields, p.message);
       else log.warn(fields, p.message);
     }
+    lastProblems = current;
   }
 
   async function reconcileOnce(): Promise<void> {
