@@ -97,7 +97,7 @@ export function formatReport(results: readonly TestResult[], verbose: boolean): 
     const stillPassing = refused.filter((r) => r.passed).length;
     out.push(
       '',
-      `Refused by HTTP parser (no transaction reached the engine): ${refused.length} tests, ${stillPassing} of them pass anyway`,
+      `Refused by the HTTP front before any rule ran: ${refused.length} tests, ${stillPassing} of them pass anyway`,
       `  ${refused.map((r) => `${r.test.id}${r.passed ? '' : '!'}`).join(' ')}`,
       '  (! = failing)',
     );

@@ -22,13 +22,17 @@ export { DEFAULT_CRS_DIR } from './setup.ts';
 /** How long to wait for a transaction report after the response (a request picket never reports has none). */
 const REPORT_GRACE_MS = 1000;
 
-/** The reports of one connection as one record; `refused` when the HTTP front rejected every request on it. */
+/**
+ * The reports of one connection as one record. `refused` when the HTTP front
+ * rejected every request on it before the engine saw it (verdict 'rejected'
+ * with no engine time; picket also rejects some requests after inspecting them).
+ */
 export function recordOf(reports: readonly TransactionReport[]): TransactionRecord | null {
   if (reports.length === 0) return null;
   const status = reports[0]?.status;
   const matchedRules = reports.flatMap((r) => r.matchedRules);
   return {
-    refused: reports.every((r) => r.verdict === 'rejected'),
+    refused: reports.every((r) => r.verdict === 'rejected' && r.engineMs === 0 && r.matchedRules.length === 0),
     ids: reports.map((r) => r.id),
     ruleIds: matchedRules.map((r) => r.id),
     matchedRules,
