@@ -45,6 +45,17 @@ export interface MatchedRule {
   readonly disruptive?: string;
 }
 
+/**
+ * A rule that failed at run time (an operator threw, e.g. a regex over its limits):
+ * the rule counts as not matched and the transaction goes on; the proxy reports these.
+ */
+export interface RuleRuntimeError {
+  readonly ruleId: number;
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
 /** Engine settings from SecLang directives, which the proxy must honour. */
 export interface EngineSettings {
   readonly ruleEngine: RuleEngineMode;
@@ -90,6 +101,8 @@ export interface Transaction {
   readonly auditRelevant: boolean;
   /** Reads TX:key (case-insensitive), e.g. 'blocking_inbound_anomaly_score'; '' when unset. */
   txValue(key: string): string;
+  /** Run-time rule errors so far, in order (optional so that test doubles need not provide it). */
+  readonly errors?: readonly RuleRuntimeError[];
 }
 
 export interface Waf {
