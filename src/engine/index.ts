@@ -13,7 +13,7 @@ import { parseSources } from './seclang/parser.ts';
 import type { ParseOptions } from './seclang/parser.ts';
 import type { WafImpl } from './waf.ts';
 
-export type { Interruption, MatchedRule, RuleSource, Transaction, Waf, EngineSettings } from './api.ts';
+export type { Interruption, MatchedRule, RuleRuntimeError, RuleSource, Transaction, Waf, EngineSettings } from './api.ts';
 export { RuleError, UnsupportedError } from './errors.ts';
 
 export type WafOptions = ParseOptions;

@@ -9,7 +9,7 @@
  * first would-be interruption and never disrupts; Off runs nothing.
  * Errors inside an operator are caught per rule and recorded, never thrown.
  */
-import type { Interruption, MatchedRule, RuleEngineMode, Transaction } from './api.ts';
+import type { Interruption, MatchedRule, RuleEngineMode, RuleRuntimeError, Transaction } from './api.ts';
 import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
 import { idInRanges } from './actions/types.ts';
 import { evaluateXpath } from './body/index.ts';
@@ -27,13 +27,7 @@ import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
 import type { AuditEngineMode, WafImpl } from './waf.ts';
 
-/** A run-time rule error (throwing operator, invalid data): recorded, never thrown. */
-export interface RuleRuntimeError {
-  readonly ruleId: number;
-  readonly file: string;
-  readonly line: number;
-  readonly message: string;
-}
+export type { RuleRuntimeError } from './api.ts';
 
 interface TargetRemoval {
   readonly applies: (rule: Rule) => boolean;

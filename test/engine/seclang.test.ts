@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RuleError } from '../../src/engine/errors.ts';
 import { createWaf, lintRules, loadRuleset, RulesetError } from '../../src/engine/index.ts';
+import type { Transaction } from '../../src/engine/index.ts';
 import { lex } from '../../src/engine/seclang/lexer.ts';
 import { splitActions } from '../../src/engine/seclang/rule-parser.ts';
-import type { TransactionImpl } from '../../src/engine/transaction.ts';
 import type { WafImpl } from '../../src/engine/waf.ts';
 import { runRequest } from './harness.ts';
 
@@ -100,9 +100,10 @@ describe('run-time errors', () => {
         throw new Error('boom');
       },
     };
-    const tx = runRequest(waf, { uri: '/?a=x' }) as TransactionImpl;
+    const tx: Transaction = runRequest(waf, { uri: '/?a=x' });
     assert.deepEqual(tx.matchedRules.map((m) => m.id), [2]);
     assert.equal(tx.interruption, null);
+    // Through the public Transaction contract, as the proxy reads them.
     assert.deepEqual(tx.errors, [{ ruleId: 1, file: 'r.conf', line: 1, message: 'boom' }]);
   });
 });
