@@ -42,7 +42,8 @@ function forwardedInfo(exchange: ExchangeBase, client: SocketAddress, trusted: b
     clientAddress: client.address,
     trustedPeer: trusted,
     proto: 'http',
-    host: exchange.req.headers.host ?? '',
+    host: exchange.absoluteHost ?? exchange.req.headers.host ?? '',
+    ...(exchange.absoluteHost !== undefined ? { replaceHost: exchange.absoluteHost } : {}),
   };
 }
 

@@ -52,6 +52,11 @@ export interface ExchangeBase {
   /** origin-form target to forward (absolute-form requests are reduced to path and query). */
   readonly forwardPath: string;
   /**
+   * The authority of an absolute-form target. It names the host instead of
+   * the Host header (RFC 9112 §3.2.2), so it is routed on and sent upstream as Host.
+   */
+  readonly absoluteHost?: string;
+  /**
    * The client sent `Expect: 100-continue` and waits for `100 Continue`
    * before its body: the mode sends it (res.writeContinue) only once the
    * request head has passed, so a blocked request never uploads.

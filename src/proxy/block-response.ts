@@ -117,6 +117,23 @@ export function sendRawStatus(socket: Duplex | Socket, status: number, requestId
 }
 
 /**
+ * Answers an HTTP/0.9 request (a request line without a version): such a
+ * response is the body alone, without status line or headers, and ends with
+ * the connection. The body still names the status and the request id.
+ */
+export function sendHttp09Status(socket: Duplex | Socket, status: number, requestId: string): void {
+  if (socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(renderStatus(status, requestId).body);
+  const timer = setTimeout(() => socket.destroy(), 2000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
  * Enforces an interruption on a response that has not started:
  * deny → status page, redirect → Location, drop → the connection is cut.
  * `bodyPending` says the request body was not read to its end.

@@ -33,6 +33,12 @@ export interface ForwardedInfo {
   readonly proto: string;
   /** Host header the client sent. */
   readonly host: string;
+  /**
+   * Sent upstream as Host instead of the client's Host header: the authority
+   * of an absolute-form target, which RFC 9112 §3.2.2 says overrides Host, so
+   * the upstream sees the host picket routed on.
+   */
+  readonly replaceHost?: string;
 }
 
 /** Lower-cased names that must not cross this hop: the fixed list plus those named in Connection. */
@@ -82,6 +88,7 @@ export function upstreamRequestHeaders(raw: readonly string[], info: ForwardedIn
       continue;
     }
     if (isHopByHop(lower, drop) || lower === 'expect' || lower === 'x-request-id') continue;
+    if (lower === 'host' && info.replaceHost !== undefined) continue;
     if (FORWARDING.has(lower)) {
       if (!info.trustedPeer) continue;
       if (lower === 'x-forwarded-for') incomingFor.push(value);
@@ -93,6 +100,7 @@ export function upstreamRequestHeaders(raw: readonly string[], info: ForwardedIn
     }
     out.push(name, value);
   }
+  if (info.replaceHost !== undefined) out.unshift('Host', info.replaceHost);
   if (upgrade) out.push('Connection', 'Upgrade');
   const chain = [...incomingFor, info.peerAddress].join(', ');
   out.push(

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderStatus } from './block-response.ts';
-import { clientErrorStatus, forwardPathOf, serverOptions } from './server.ts';
+import { parseLenientRequest } from './lenient-request.ts';
+import { clientErrorStatus, failedRequestIn, forwardPathOf, refusalStatus, serverOptions } from './server.ts';
 
 describe('clientErrorStatus', () => {
   const error = (code: string, rawPacket?: Buffer): Error & { code: string; rawPacket?: Buffer } =>
@@ -13,6 +14,30 @@ describe('clientErrorStatus', () => {
     assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('GET /aaaa')), 100), 414);
     assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('GET / HTTP/1.1\r\nX: aaaa')), 100), 431);
     assert.equal(clientErrorStatus(error('HPE_HEADER_OVERFLOW', Buffer.from('aaaaaaaaaa')), 100), 431);
+  });
+});
+
+describe('refusalStatus', () => {
+  const error = (code: string): Error & { code: string } => Object.assign(new Error(code), { code });
+  const status = (code: string, text: string): number => refusalStatus(error(code), parseLenientRequest(Buffer.from(text)), 100);
+  it('answers 501 for unknown methods, 505 for versions above 1.x, 400 otherwise', () => {
+    assert.equal(status('HPE_INVALID_METHOD', 'FOO / HTTP/1.1\r\n\r\n'), 501);
+    assert.equal(status('HPE_INVALID_VERSION', 'GET / HTTP/4.0\r\n\r\n'), 505);
+    assert.equal(status('HPE_INVALID_VERSION', 'GET / HTTP/0.8\r\n\r\n'), 400);
+    assert.equal(status('HPE_INVALID_CONSTANT', 'GET / JUNK/1.0\r\n\r\n'), 400);
+    assert.equal(status('HPE_INVALID_URL', 'GET /\xff HTTP/1.1\r\n\r\n'), 400);
+    assert.equal(refusalStatus(error('HPE_INVALID_METHOD'), null, 100), 400);
+    assert.equal(refusalStatus(error('ERR_HTTP_REQUEST_TIMEOUT'), null, 100), 408);
+  });
+});
+
+describe('failedRequestIn', () => {
+  it('skips the requests node accepted before the one that failed', () => {
+    const first = 'POST / HTTP/1.1\r\nHost: a\r\n\r\n';
+    const raw = Buffer.from(`${first}FOO /second HTTP/1.1\r\n\r\n`);
+    assert.equal(failedRequestIn(raw, first.length)?.target, '/second');
+    assert.equal(failedRequestIn(raw, 2)?.target, '/');
+    assert.equal(failedRequestIn(Buffer.from(`${first}{"id":1}`), first.length), null);
   });
 });
 

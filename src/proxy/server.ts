@@ -10,22 +10,37 @@
  *   answered 408 (checked every connectionsCheckingInterval, set from them).
  * - keepAliveTimeoutMs → idle keep-alive connections.
  *
- * Framing: node's llhttp parser runs in strict mode and already refuses
- * Content-Length together with Transfer-Encoding, duplicate or malformed
- * Content-Length, a Transfer-Encoding whose last coding is not chunked, bad
- * chunk sizes, bare LF line ends, obs-fold and whitespace before a colon.
- * Those arrive as 'clientError' and are answered here with a proper 400 that
- * carries a request id; the request never reaches a mode, so nothing is
- * forwarded. `insecureHTTPParser` stays off: its leniency is exactly what
- * request smuggling between picket and the upstream would need. A body whose
- * chunked framing breaks after its head was accepted is cut off: when the
- * engine inspects bodies nothing was forwarded yet; when bodies are streamed
- * the upstream request is aborted, never completed.
+ * Parsing choices (docs/http-parsing.md has the full table and reasons):
+ * node's llhttp parser runs in strict mode (`insecureHTTPParser` stays off:
+ * its leniency is what request smuggling between picket and the upstream
+ * needs). It refuses Content-Length with Transfer-Encoding, duplicate or
+ * malformed Content-Length, a last coding other than chunked, bad chunk
+ * sizes, bare LF, obs-fold, whitespace before a colon, methods it does not
+ * know, versions other than 1.x/0.9 and bytes outside its URL alphabet.
+ * picket adds its own refusals after node parsed the head: several Host
+ * fields, none in HTTP/1.1, an empty Host or one that is no host name
+ * (request-target.ts), a '#' fragment or a target neither origin- nor
+ * absolute-form (`OPTIONS *` too), a target over uriLength (414), HTTP/2+
+ * (505), CONNECT (405, 400 without host:port: picket is no forward proxy).
  *
- * Also refused with 400: requests without Host (HTTP/1.1) or with several,
- * HTTP versions other than 1.x, request-targets that are neither origin-form
- * nor absolute-form (so `OPTIONS *` too); CONNECT gets 405 (picket is not a
- * forward proxy).
+ * Refuse but inspect: every refused request is still shown to the engine
+ * before it is answered (modes/refusal.ts): what node parsed, or what the
+ * lenient reader (lenient-request.ts) recovers from err.rawPacket. Nothing
+ * refused is ever forwarded. Node's refusals answer 400, 501 for an unknown
+ * method, 505 for HTTP/2+; a request line without a version (HTTP/0.9) gets
+ * a 0.9 answer (body only); inline mode answers an interruption instead when
+ * a rule blocks. Limits: err.rawPacket is the chunk in which parsing failed,
+ * so a head split over several TCP reads is inspected only from that chunk
+ * (when it starts no request line, the request is refused uninspected).
+ *
+ * A malformed request pipelined after a complete one waits until the
+ * response in progress has finished, then gets its refusal and the
+ * connection closes. A body whose chunked framing breaks after its head was
+ * accepted is cut off: when the engine inspects bodies nothing was
+ * forwarded yet; when bodies are streamed the upstream request is aborted,
+ * never completed. Absolute-form targets (RFC 9112 §3.2.2, which a server
+ * MUST accept) are routed on their authority, which is also sent upstream as
+ * Host; the engine sees the target as received. HTTP/1.0 without Host is valid.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -37,10 +52,18 @@ import type { ModeServices } from '../modes/types.ts';
 import { buildReport, emitReport } from '../modes/report.ts';
 import type { ExchangeBase } from '../modes/types.ts';
 import { normalizeAddress } from './addresses.ts';
-import { markAnsweredByFront, sendRawStatus, sendStatus } from './block-response.ts';
+import { inspectRefusal } from '../modes/refusal.ts';
+import type { RefusedHead, Refusal } from '../modes/refusal.ts';
+import type { Interruption } from '../engine/api.ts';
+import { enforceInterruption, markAnsweredByFront, sendHttp09Status, sendRawStatus, sendStatus } from './block-response.ts';
 import { rawValues } from './headers.ts';
+import { parseLenientRequest } from './lenient-request.ts';
+import type { LenientRequest } from './lenient-request.ts';
 import { requestIdFrom } from './request-id.ts';
+import { absoluteAuthority, forwardPathOf, validConnectTarget, validHost } from './request-target.ts';
 import type { EngineOutcome } from './tx-adapter.ts';
+
+export { forwardPathOf } from './request-target.ts';
 
 export interface FrontServer {
   readonly server: http.Server;
@@ -102,17 +125,77 @@ export function clientErrorStatus(error: Error & { code?: string; rawPacket?: un
   }
 }
 
+/** Bytes of a refused request's raw packet the lenient reader looks at. */
+const INSPECT_BYTES = 256 * 1024;
+
 /**
- * The request-target to forward, or null when it is not a form a reverse
- * proxy accepts. `OPTIONS *` (asking the server itself) is refused too: it
- * names no resource of the application, and undici cannot send it.
+ * The status for a request node's parser refused, given what the lenient
+ * reader made of it: 501 for a method picket does not implement (RFC 9110
+ * §9.1), 505 for a well-formed HTTP version above 1.x (§15.6.6), else the
+ * status of the error itself (400, or 414/431/408): a malformed version,
+ * `HTTP/0.x` included (0.9 has no version token), is a malformed request.
  */
-export function forwardPathOf(target: string): string | null {
-  if (target.startsWith('/')) return target;
-  const match = /^https?:\/\/[^/?#]+([^#]*)$/i.exec(target);
-  if (!match) return null;
-  const rest = match[1]!;
-  return rest.startsWith('/') ? rest : `/${rest}`;
+export function refusalStatus(error: Error & { code?: string; rawPacket?: unknown }, parsed: LenientRequest | null, uriLength: number): number {
+  const status = clientErrorStatus(error, uriLength);
+  if (status !== 400 || !parsed) return status;
+  if (!http.METHODS.includes(parsed.method)) return 501;
+  if (/^HTTP\/[2-9](\.\d)?$/.test(parsed.protocol)) return 505;
+  return 400;
+}
+
+/**
+ * The request in a raw packet that made node's parser fail. Requests in the
+ * same packet that node had already accepted (pipelined before it) are
+ * skipped: they end before the byte where parsing failed.
+ */
+export function failedRequestIn(raw: Buffer, errorAt: number | undefined): LenientRequest | null {
+  let start = 0;
+  let parsed = parseLenientRequest(raw, INSPECT_BYTES);
+  while (parsed?.end && errorAt !== undefined && start + parsed.end <= errorAt) {
+    start += parsed.end;
+    parsed = parseLenientRequest(raw.subarray(start), INSPECT_BYTES);
+  }
+  return parsed;
+}
+
+function headerValue(raw: readonly string[], lower: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === lower) return raw[i + 1];
+  return undefined;
+}
+
+function headOf(req: IncomingMessage): RefusedHead {
+  return { method: req.method ?? '', target: req.url ?? '', protocol: `HTTP/${req.httpVersion}`, rawHeaders: req.rawHeaders };
+}
+
+function interruptionStatus(interruption: Interruption): number | undefined {
+  if (interruption.action === 'drop') return undefined;
+  return interruption.status || (interruption.action === 'redirect' ? 302 : 403);
+}
+
+/** Writes a refusal on node's response object (the head was parsed by node); the connection closes after it. */
+function answerOnResponse(res: ServerResponse, id: string): Refusal['answer'] {
+  return (status, interruption) => {
+    if (interruption) {
+      enforceInterruption(res, interruption, id, true);
+      return interruptionStatus(interruption);
+    }
+    sendStatus(res, status, id, { accept: res.req?.headers.accept, close: true });
+    return status;
+  };
+}
+
+/** Writes a refusal as raw bytes (no response object: parse errors, upgrades, CONNECT) and closes. */
+function answerOnSocket(socket: Socket | Duplex, id: string, accept: string | undefined, http09 = false): Refusal['answer'] {
+  return (status, interruption) => {
+    if (interruption?.action === 'drop') {
+      socket.destroy();
+      return undefined;
+    }
+    const sent = interruption ? interruptionStatus(interruption)! : status;
+    if (http09) sendHttp09Status(socket, sent, id);
+    else sendRawStatus(socket, sent, id, accept, interruption?.action === 'redirect' ? interruption.url ?? '/' : undefined);
+    return sent;
+  };
 }
 
 export interface FrontServerOptions {
@@ -146,15 +229,25 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       });
   };
 
-  /** Builds the exchange, or answers the request itself when it is malformed; returns the rejection status. */
+  /**
+   * Builds the exchange, or returns the status picket refuses the request
+   * with (the caller inspects it first: refusal.ts). node reads `GET /` and
+   * `GET / HTTP/0.9` alike as 0.9 and parses header fields after them: 400
+   * with a status line. Versions above 1.x: 505.
+   */
   const accept = (req: IncomingMessage, id: string, expectContinue = false): ExchangeBase | number => {
-    if (req.httpVersionMajor !== 1) return 400;
+    if (req.httpVersionMajor === 0) return 400;
+    if (req.httpVersionMajor !== 1) return 505;
     const target = req.url ?? '';
     if (target.length > limits.uriLength) return 414;
     const hosts = rawValues(req.rawHeaders, 'host');
     if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) return 400;
+    // An empty Host, or one with characters no host name has (NUL, '%', controls…), is refused, not routed.
+    if (hosts.length === 1 && !validHost(hosts[0]!)) return 400;
     const forwardPath = forwardPathOf(target);
     if (forwardPath === null) return 400;
+    // Absolute-form: the target's authority names the host and Host is ignored (RFC 9112 §3.2.2).
+    const authority = absoluteAuthority(target);
     const socket = req.socket;
     return {
       id,
@@ -162,11 +255,47 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       req,
       peer: { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
       local: { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
-      route: services.routeFor(req.headers.host, target),
+      route: services.routeFor(authority ?? req.headers.host, target),
       forwardPath,
+      ...(authority !== undefined ? { absoluteHost: authority } : {}),
       expectContinue,
       services,
     };
+  };
+
+  const addresses = (socket: Socket | Duplex): Pick<Refusal, 'peer' | 'local'> => {
+    const s = socket as Socket;
+    return {
+      peer: { address: normalizeAddress(s.remoteAddress ?? ''), port: s.remotePort ?? 0 },
+      local: { address: normalizeAddress(s.localAddress ?? ''), port: s.localPort ?? 0 },
+    };
+  };
+
+  /** Refuse but inspect (modes/refusal.ts): the engine sees the request, then the refusal is answered. */
+  const refuse = (refusal: Omit<Refusal, 'services' | 'globalMode'>): void => {
+    track(inspectRefusal({ ...refusal, services, globalMode: options.mode }), refusal.id);
+  };
+
+  /** A request node's parser refused: inspect what the lenient reader recovers, answer, report. */
+  const refuseRaw = (error: Error & { code?: string; rawPacket?: unknown; bytesParsed?: unknown }, socket: Socket): void => {
+    const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : null;
+    const parsed = raw ? failedRequestIn(raw, typeof error.bytesParsed === 'number' ? error.bytesParsed : undefined) : null;
+    const status = refusalStatus(error, parsed, limits.uriLength);
+    const id = requestIdFrom(parsed ? headerValue(parsed.rawHeaders, 'x-request-id') : undefined);
+    logger.debug({ txId: id, code: error.code, status }, 'client error');
+    if (!parsed) {
+      sendRawStatus(socket, status, id);
+      reportRejected(undefined, socket, id, status);
+      return;
+    }
+    refuse({
+      id,
+      ...addresses(socket),
+      head: parsed,
+      body: parsed.framing === 'ambiguous' ? null : parsed.body,
+      status,
+      answer: answerOnSocket(socket, id, headerValue(parsed.rawHeaders, 'accept'), !parsed.versioned),
+    });
   };
 
   const reportRejected = (req: IncomingMessage | undefined, socket: Socket | Duplex, id: string, status: number): void => {
@@ -202,8 +331,8 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     if (closing) res.shouldKeepAlive = false;
     const exchange = accept(req, id, expectContinue);
     if (typeof exchange === 'number') {
-      sendStatus(res, exchange, id, { accept: req.headers.accept, close: true });
-      reportRejected(req, req.socket, id, exchange);
+      // A client waiting for `100 Continue` is refused without uploading: no body to inspect then.
+      refuse({ id, ...addresses(req.socket), head: headOf(req), body: expectContinue ? null : req, status: exchange, answer: answerOnResponse(res, id) });
       return;
     }
     const mode = selectMode(options.mode, exchange.route?.route);
@@ -220,8 +349,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     const exchange = accept(req, id);
     if (typeof exchange === 'number' || closing) {
       const status = typeof exchange === 'number' ? exchange : 503;
-      sendRawStatus(socket, status, id, req.headers.accept);
-      reportRejected(req, socket, id, status);
+      refuse({ id, ...addresses(socket), head: headOf(req), body: null, status, answer: answerOnSocket(socket, id, req.headers.accept) });
       return;
     }
     upgraded.add(socket);
@@ -233,8 +361,9 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   server.on('connect', guarded('connect', (req: IncomingMessage, socket: Duplex) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     socket.on('error', () => socket.destroy());
-    sendRawStatus(socket, 405, id, req.headers.accept);
-    reportRejected(req, socket, id, 405);
+    // picket is no forward proxy: a well-formed CONNECT is 405, one without host:port 400.
+    const status = validConnectTarget(req.url ?? '') ? 405 : 400;
+    refuse({ id, ...addresses(socket), head: headOf(req), body: null, status, answer: answerOnSocket(socket, id, req.headers.accept) });
   }));
 
   server.on('clientError', guarded('clientError', (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => {
@@ -242,19 +371,36 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       socket.destroy();
       return;
     }
-    const status = clientErrorStatus(error, limits.uriLength);
-    // A request already handed to a mode (its body broke or timed out) keeps
-    // its id and is reported by the mode, with the status sent here.
     const inProgress = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (inProgress?.headersSent) {
+    if (!inProgress) {
+      refuseRaw(error, socket);
+      return;
+    }
+    if (inProgress.req?.complete) {
+      // The request being served arrived whole: it is a later, pipelined
+      // request on this connection that is malformed. The current response
+      // finishes first, then the refusal follows and the connection closes.
+      let done = false;
+      const later = (): void => {
+        if (done) return;
+        done = true;
+        refuseRaw(error, socket);
+      };
+      inProgress.once('finish', later);
+      inProgress.once('close', later);
+      return;
+    }
+    // The body of the request a mode is handling broke or timed out: it keeps
+    // its id and is reported by the mode, with the status sent here.
+    const status = clientErrorStatus(error, limits.uriLength);
+    if (inProgress.headersSent) {
       socket.destroy();
       return;
     }
-    const id = (inProgress && currentRequestId.get(socket)) || requestIdFrom(undefined);
+    const id = currentRequestId.get(socket) || requestIdFrom(undefined);
     logger.debug({ txId: id, code: error.code, status }, 'client error');
-    if (inProgress?.req) markAnsweredByFront(inProgress.req, status);
+    if (inProgress.req) markAnsweredByFront(inProgress.req, status);
     sendRawStatus(socket, status, id);
-    if (!inProgress) reportRejected(undefined, socket, id, status);
   }));
 
   const close = async (graceMs: number): Promise<void> => {
