@@ -49,6 +49,9 @@ for (const profile of ALL) {
         for (const [id, v] of Object.entries(c.expect.matchedVar ?? {})) {
           assert.equal(tx.matchedRules.find((m) => m.id === Number(id))?.matchedValue, v, `matched value of ${id}`);
         }
+        for (const [id, v] of Object.entries(c.expect.msg ?? {})) {
+          assert.equal(tx.matchedRules.find((m) => m.id === Number(id))?.msg, v, `msg of ${id}`);
+        }
         for (const [id, v] of Object.entries(c.expect.logdata ?? {})) {
           assert.equal(tx.matchedRules.find((m) => m.id === Number(id))?.logdata, v, `logdata of ${id}`);
         }

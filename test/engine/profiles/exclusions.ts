@@ -40,4 +40,37 @@ SecRuleUpdateActionById 224 "deny,status:409"
       { name: 'removed rules never run; exclusion added', request: { uri: '/?safe=evil', headers: H }, expect: { notTriggered: [220, 221, 222, 223], triggered: [224], interruption: { status: 409, ruleId: 224 } } },
     ],
   },
+  {
+    name: 'SecRuleUpdateActionById merges as ModSecurity v2 (single actions replaced, repeatable ones appended)',
+    rules: `
+SecRule ARGS:a "@streq x" "id:230,phase:1,pass,log,msg:'old',tag:'a1',setvar:tx.n=+1,t:none,t:lowercase"
+SecRuleUpdateActionById 230 "id:230,phase:1,msg:'new %{MATCHED_VAR}',tag:'t2',setvar:tx.n=+10"
+SecRule ARGS:a "@streq x" "id:231,phase:1,pass,log,tag:'t1'"
+SecRuleUpdateActionById 231 "tag:'t2'"
+SecRuleRemoveByTag ^t1$
+SecRule ARGS:b "@rx ." "id:232,phase:1,allow:phase,log"
+SecRuleUpdateActionById 232 "msg:'kept scope'"
+SecRule ARGS:b "@rx ." "id:233,phase:1,pass,log,setvar:tx.after_allow=1"
+SecRule ARGS:c "@rx ." "id:234,phase:1,redirect:http://example.com/,log"
+SecRuleUpdateActionById 234 "msg:'kept url'"
+`,
+    cases: [
+      {
+        name: 'setvar appended, t: kept; tags appended (removal by the first tag still applies)',
+        request: { uri: '/?a=X', headers: H },
+        expect: { triggered: [230], notTriggered: [231], tx: { n: '11' }, msg: { 230: 'new x' } },
+      },
+      { name: 'allow:phase survives an update without a disruptive action', request: { uri: '/?b=1', headers: H }, expect: { triggered: [232], notTriggered: [233] } },
+      { name: 'the redirect URL survives an update', request: { uri: '/?c=1', headers: H }, expect: { interruption: { status: 302, ruleId: 234, action: 'redirect', url: 'http://example.com/' } } },
+    ],
+  },
+  {
+    name: 'SecRuleUpdateActionById refuses another phase',
+    rules: `
+SecRule ARGS "@rx x" "id:240,phase:1,pass"
+SecRuleUpdateActionById 240 "phase:2"
+`,
+    loadErrors: [/:3: SecRuleUpdateActionById: rule phases cannot be updated/],
+    cases: [],
+  },
 ];

@@ -15,6 +15,8 @@ export interface Expectation {
   /** matchedVar of the given rule id. */
   readonly matchedVar?: Readonly<Record<number, string>>;
   readonly logdata?: Readonly<Record<number, string>>;
+  /** msg of the given rule id, macros expanded. */
+  readonly msg?: Readonly<Record<number, string>>;
 }
 
 export interface ProfileCase {

@@ -13,6 +13,7 @@
  */
 import { RuleError } from '../../errors.ts';
 import { idInRanges, parseIdRanges } from '../../actions/types.ts';
+import type { ActionSet } from '../../actions/types.ts';
 import type { Rule } from '../../rule.ts';
 import type { RulesetBuilder } from '../builder.ts';
 import type { Directive } from '../lexer.ts';
@@ -96,39 +97,56 @@ export const exclusionDirectives: Readonly<Record<string, DirectiveHandler>> = {
     const rules = byIds(b, d, d.args[0] ?? '');
     if (rules.length === 0) throw new RuleError(`${d.name}: no rule with id ${d.args[0]} loaded before this line`, d.file, d.line);
     const set = parseActions(d.args[1] ?? '', actionContext(b, d));
-    if (set.id !== undefined || set.phase !== undefined || set.chain) {
-      throw new RuleError(`${d.name} cannot change id, phase or chain`, d.file, d.line);
-    }
+    if (set.chain) throw new RuleError(`${d.name} cannot change chain`, d.file, d.line);
     for (const rule of rules) {
-      // Keep what the update does not mention, as ModSecurity merges the action sets.
-      const merged = {
-        ...set,
-        // New t: actions extend the rule's chain unless they start with t:none.
-        transformations:
-          set.transformations.length === 0 || set.transformations[0]?.toLowerCase() === 'none'
-            ? set.transformations
-            : ['none', ...rule.transformations.map((n) => n.name), ...set.transformations],
-        tags: set.tags.length > 0 ? set.tags : rule.tags,
-        actions: [...rule.actions, ...set.actions],
-        msg: set.msg ?? rule.msg,
-        logdata: set.logdata ?? rule.logdata,
-        severity: set.severity ?? rule.severity,
-        ver: set.ver ?? rule.ver,
-        rev: set.rev ?? rule.rev,
-        maturity: set.maturity ?? rule.maturity,
-        accuracy: set.accuracy ?? rule.accuracy,
-        log: set.log ?? rule.log,
-        auditlog: set.auditlog ?? rule.auditlog,
-        skip: set.skip ?? rule.skip,
-        skipAfter: set.skipAfter ?? rule.skipAfter,
-        capture: set.capture || rule.capture,
-        multiMatch: set.multiMatch || rule.multiMatch,
-        disruptive: set.disruptive ?? rule.disruptiveWritten ?? rule.disruptive,
-        status: set.status ?? rule.status,
-      };
-      const keepTransformations = rule.transformations;
-      applyActionSet(rule, merged as typeof set, b.defaults.get(rule.phase), b, d);
-      if (set.transformations.length === 0) rule.transformations = keepTransformations;
+      // ModSecurity v2 accepts id and phase only when they repeat the rule's own.
+      if (set.id !== undefined && set.id !== rule.id) throw new RuleError(`${d.name}: rule IDs cannot be updated`, d.file, d.line);
+      if (set.phase !== undefined && set.phase !== rule.phase) throw new RuleError(`${d.name}: rule phases cannot be updated`, d.file, d.line);
+      updateActions(rule, set, b, d);
     }
   },
 };
+
+/** Actions ModSecurity v2 allows once per rule (cardinality ONE): a new one replaces the old. */
+const SINGLE_RUNTIME_ACTIONS = new Set(['setsid', 'setuid']);
+
+/**
+ * SecRuleUpdateActionById as ModSecurity v2 merges action sets (msre_actionset_merge):
+ * single-valued settings given by the update replace the rule's (msg, logdata, severity,
+ * ver, rev, maturity, accuracy, status, skip, skipAfter, capture, multiMatch; the
+ * disruptive group deny/drop/pass/allow/block/redirect; log/nolog; auditlog/noauditlog);
+ * repeatable actions are appended (tag, setvar, ctl, setenv, ...; t: extends the chain,
+ * and a t:none among them drops what came before, as anywhere in a rule).
+ */
+function updateActions(rule: Rule, set: ActionSet, b: RulesetBuilder, d: Directive): void {
+  const keepDisruptive = set.disruptive === undefined;
+  const actions = rule.actions.filter((a) => !SINGLE_RUNTIME_ACTIONS.has(a.name) || !set.actions.some((n) => n.name === a.name));
+  const merged: ActionSet = {
+    ...set,
+    transformations: set.transformations.length === 0 ? [] : ['none', ...rule.transformations.map((n) => n.name), ...set.transformations],
+    tags: [...rule.tags, ...set.tags],
+    actions: [...actions, ...set.actions],
+    msg: set.msg ?? rule.msg,
+    logdata: set.logdata ?? rule.logdata,
+    severity: set.severity ?? rule.severity,
+    ver: set.ver ?? rule.ver,
+    rev: set.rev ?? rule.rev,
+    maturity: set.maturity ?? rule.maturity,
+    accuracy: set.accuracy ?? rule.accuracy,
+    log: set.log ?? rule.log,
+    auditlog: set.auditlog ?? rule.auditlog,
+    skip: set.skip ?? rule.skip,
+    skipAfter: set.skipAfter ?? rule.skipAfter,
+    capture: set.capture || rule.capture,
+    multiMatch: set.multiMatch || rule.multiMatch,
+    disruptive: set.disruptive ?? rule.disruptiveWritten ?? rule.disruptive,
+    allowScope: keepDisruptive ? rule.allowScope : set.allowScope,
+    redirectUrl: set.redirectUrl ?? (keepDisruptive ? rule.redirectUrl : undefined),
+    status: set.status ?? rule.status,
+  };
+  const keepTransformations = rule.transformations;
+  // The rule's actions already start with SecDefaultAction's: do not add them twice.
+  const defaults = b.defaults.get(rule.phase);
+  applyActionSet(rule, merged, defaults === undefined ? undefined : { ...defaults, actions: [] }, b, d);
+  if (set.transformations.length === 0) rule.transformations = keepTransformations;
+}
