@@ -20,6 +20,11 @@ export interface MatchState extends MacroSource {
   readonly capture: boolean;
   /** Set TX:index (0..9) when capturing. */
   setCapture(index: number, value: string): void;
+  /**
+   * A regex gave up on its match or recursion limit (SecPcreMatchLimit*): the engine sets
+   * MSC_PCRE_LIMITS_EXCEEDED=1, as ModSecurity v2 does; the operator then reports no match.
+   */
+  pcreLimitExceeded?(): void;
 }
 
 /** A compiled operator. `input` is a byte string (see transformations/types.ts). */
