@@ -534,6 +534,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.data.tx.set(String(index), value);
   }
 
+  pcreLimitExceeded(): void {
+    this.data.pcreLimitsExceeded = true;
+  }
+
   lookup(variable: string, key: string | undefined): string {
     const name = variable.toUpperCase();
     if (name === 'RULE') return key === undefined ? '' : (this.#ruleInfo().get(key)[0]?.value ?? '');

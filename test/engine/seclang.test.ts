@@ -108,6 +108,24 @@ describe('run-time errors', () => {
   });
 });
 
+describe('regex limits', () => {
+  it('an operator that reports a PCRE limit sets MSC_PCRE_LIMITS_EXCEEDED', () => {
+    const waf = createWaf([
+      { text: 'SecRule ARGS "@rx x" "id:1,phase:1,pass"\nSecRule MSC_PCRE_LIMITS_EXCEEDED "@eq 1" "id:2,phase:1,pass,log"', name: 'r.conf' },
+    ]) as WafImpl;
+    const rule = waf.phases[1]?.[0];
+    assert.ok(rule);
+    rule.operator = {
+      match(_input, state) {
+        state.pcreLimitExceeded?.();
+        return false;
+      },
+    };
+    assert.deepEqual(runRequest(waf, { uri: '/?a=x' }).matchedRules.map((m) => m.id), [2]);
+    assert.deepEqual(runRequest(waf, { uri: '/' }).matchedRules.map((m) => m.id), []);
+  });
+});
+
 describe('lifecycle guards', () => {
   const waf = createWaf([{ text: 'SecAction "id:1,phase:1,pass,log"\nSecAction "id:2,phase:2,pass,log"\nSecAction "id:3,phase:3,pass,log"', name: 'r.conf' }]);
 
