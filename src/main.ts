@@ -33,8 +33,10 @@ export { VERSION };
 export interface StartOptions {
   /** Default: a pino logger at config.logLevel writing to stdout. */
   readonly logger?: Logger;
-  /** Discovery provider instead of the one the config implies (tests). */
+  /** Discovery provider instead of the one the config implies (tests; cluster workers receive the primary's snapshots). */
   readonly provider?: Provider;
+  /** Audit log instead of opening config.audit.path (cluster workers forward their lines to the primary). */
+  readonly audit?: AuditLog | null;
 }
 
 export interface Picket {
@@ -68,7 +70,7 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
   metrics.rulesLoaded.set(waf.ruleCount);
   logger.info({ rules: waf.ruleCount, ruleEngine: waf.settings.ruleEngine, crs: config.rules.crsDir ?? null, ms: Math.round(performance.now() - started) }, 'ruleset compiled');
 
-  const audit = config.audit.path === null ? null : await openAuditLog({
+  const audit = options.audit !== undefined ? options.audit : config.audit.path === null ? null : await openAuditLog({
     path: config.audit.path,
     all: config.audit.all,
     onDrop: () => metrics.auditDropped.inc(),
@@ -99,7 +101,13 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       admin = createAdminServer({ registry: metrics.registry, readiness });
       adminPort = (await admin.listen(config.admin.host, config.admin.port)).port;
     }
-    proxy = createProxy({ config, wafFor: (route) => routeWafs.wafFor(route), observer, logger });
+    proxy = createProxy({
+      config,
+      wafFor: (route) => routeWafs.wafFor(route),
+      observer,
+      logger,
+      ...(config.limits.bodyBufferBytes !== undefined ? { bodyBufferBytes: config.limits.bodyBufferBytes } : {}),
+    });
     let proxyPort: number;
     try {
       proxyPort = (await proxy.listen()).port;

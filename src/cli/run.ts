@@ -2,6 +2,8 @@
  * `picket run`: load the configuration once (flags > env > --config file >
  * defaults), start picket, recompile the rule files on SIGHUP, and on
  * SIGTERM/SIGINT drain in-flight requests (up to SHUTDOWN_GRACE_MS) and exit 0.
+ * With --workers N > 1 this process becomes the node:cluster primary of N
+ * proxy workers (cluster/primary.ts); with 1, everything runs here.
  */
 import { loadConfig } from '../config/load.ts';
 import { OPTIONS_BY_FLAG } from '../config/schema.ts';
@@ -10,7 +12,9 @@ import { startPicket } from '../main.ts';
 import type { Picket } from '../main.ts';
 import { compileRuleset } from './compile.ts';
 import { parseArgv, takeFlags } from './args.ts';
+import { runCluster } from './cluster/primary.ts';
 import { optionHelp } from './help.ts';
+import { createLogger } from '../observability/logger.ts';
 import { write } from './io.ts';
 import type { Command } from './io.ts';
 
@@ -54,6 +58,10 @@ export const run: Command = async (io) => {
   // Signals are taken over before the (possibly long) ruleset compile, so that neither SIGTERM nor SIGHUP
   // during start-up kills the process uncleanly; a SIGHUP before picket runs has nothing to reload.
   const stopping = io.shutdown();
+  if ((config.workers ?? 1) > 1) {
+    const logger = createLogger({ level: config.logLevel }).child({ role: 'primary' });
+    return runCluster(config, { logger, stopping, onReload: io.onReload, graceMs: SHUTDOWN_GRACE_MS });
+  }
   let started: Picket | undefined;
   io.onReload(() => {
     started?.reload();

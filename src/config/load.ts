@@ -5,6 +5,7 @@
  * collected, each naming its source (the flag, the variable, or file:line),
  * and reported together as one WAF_ERR_CONFIG error.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { WafError } from '../errors.ts';
 import { deepFreeze } from './freeze.ts';
@@ -184,6 +185,7 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
       requestTimeoutMs: get('limits.requestTimeout'),
       upstreamTimeoutMs: get('limits.upstreamTimeout'),
       keepAliveTimeoutMs: get('limits.keepAliveTimeout'),
+      bodyBufferBytes: get('limits.bodyBufferBytes'),
     },
     trustedProxies: get('trustedProxies'),
     mirror: { sources: get('mirror.sources'), queueSize: get('mirror.queueSize') },
@@ -196,6 +198,7 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
       reconcileMs: get('swarm.reconcile'),
       labelPrefix: get('swarm.labelPrefix'),
     },
+    workers: get<number | 'auto'>('workers') === 'auto' ? availableParallelism() : get<number>('workers'),
   };
   return deepFreeze(config);
 }

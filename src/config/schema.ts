@@ -39,6 +39,12 @@ function isOff(raw: unknown): boolean {
   return raw === null || raw === false || (typeof raw === 'string' && ['off', 'false', 'none', ''].includes(raw.trim().toLowerCase()));
 }
 
+/** `auto` or a process count. */
+function parseWorkers(raw: unknown): number | 'auto' {
+  if (typeof raw === 'string' && raw.trim().toLowerCase() === 'auto') return 'auto';
+  return parseInt(raw, 1, 1024);
+}
+
 function option(spec: Omit<OptionSpec, 'env'>): OptionSpec {
   return { ...spec, env: `PICKET_${spec.flag.toUpperCase().replaceAll('-', '_')}` };
 }
@@ -57,6 +63,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'admin', flag: 'admin', arg: 'HOST:PORT|off', default: { host: '0.0.0.0', port: 9090 }, shownDefault: '0.0.0.0:9090',
     describe: 'Admin listener for /healthz, /readyz and /metrics; `off` disables it. All interfaces by default so container health checks and Prometheus reach it; do not publish it outside the cluster.',
     parse: (raw) => (isOff(raw) ? null : parseListen(raw)),
+  }),
+  option({
+    key: 'workers', flag: 'workers', arg: 'N|auto', default: 'auto', shownDefault: 'auto',
+    describe: 'Proxy processes (node:cluster workers sharing the listen port, round-robin); `auto` is one per available CPU (os.availableParallelism()); 1 runs everything in a single process.',
+    parse: parseWorkers,
   }),
   option({
     key: 'upstreams', flag: 'upstream', arg: 'URL', list: true, default: [], shownDefault: 'none',
@@ -135,6 +146,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({
     key: 'limits.keepAliveTimeout', flag: 'keepalive-timeout', arg: 'DURATION', default: 5_000, shownDefault: '5s',
     describe: 'Idle time before a client keep-alive connection is closed.', parse: (raw) => parseDuration(raw, 1),
+  }),
+  option({
+    key: 'limits.bodyBufferBytes', flag: 'body-buffer-bytes', arg: 'SIZE', default: 268_435_456, shownDefault: '256MiB (268435456)',
+    describe: 'Request-body bytes held for inspection across all requests of one proxy process (each worker has its own budget); past it inline answers 503 and detect/mirror inspect only what they hold.',
+    parse: (raw) => parseBytes(raw, 1),
   }),
   option({
     key: 'trustedProxies', flag: 'trusted-proxy', arg: 'CIDR', list: true, default: [], shownDefault: 'none',

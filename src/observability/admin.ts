@@ -8,7 +8,6 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import { WafError } from '../errors.ts';
 
 export interface Readiness {
@@ -17,8 +16,14 @@ export interface Readiness {
   readonly reason?: string;
 }
 
+/** A prom-client Registry, or anything that renders metrics the same way (the cluster aggregate). */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
 export interface AdminOptions {
-  readonly registry: Registry;
+  readonly registry: MetricsSource;
   readiness(): Readiness;
 }
 

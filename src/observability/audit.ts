@@ -138,6 +138,8 @@ export function auditLine(report: TransactionReport): AuditLine {
 export interface AuditLog {
   /** Writes the report's line when it is audit-relevant (or always with `all`); returns whether it wrote. */
   record(report: TransactionReport): boolean;
+  /** Writes one line already built by auditLine() and serialised (a cluster worker's, in the primary). */
+  append(line: string): void;
   /** Resolves when every line recorded so far has been written. */
   flush(): Promise<void>;
   /** Opens the path again (after log rotation moved the file); lines already recorded go to the old file. */
@@ -199,13 +201,17 @@ export async function openAuditLog(options: AuditOptions): Promise<AuditLog> {
   };
 
   let stream = await open();
+  const append = (line: string): void => {
+    if (failure) throw new WafError('WAF_ERR_AUDIT', `audit log ${options.path} failed: ${failure.message}`, { cause: failure });
+    stream.write(`${line}\n`);
+  };
   return {
     record(report) {
       if (!options.all && !report.auditRelevant) return false;
-      if (failure) throw new WafError('WAF_ERR_AUDIT', `audit log ${options.path} failed: ${failure.message}`, { cause: failure });
-      stream.write(`${JSON.stringify(auditLine(report))}\n`);
+      append(JSON.stringify(auditLine(report)));
       return true;
     },
+    append,
     flush() {
       return new Promise((resolve, reject) => {
         stream.flush((error?: Error | null) => (error ? reject(error) : resolve()));

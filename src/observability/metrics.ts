@@ -8,8 +8,16 @@
  * picket_mirror_queue_depth, picket_mirror_dropped_total,
  * picket_audit_dropped_total, picket_engine_errors_total, picket_rules_loaded,
  * picket_ruleset_reloads_total{result}, picket_build_info{version}.
+ *
+ * With --workers N every worker keeps these on its own registry and the
+ * primary's admin listener serves their aggregate (aggregateMetrics):
+ * counters, histograms and the mirror queue depth are summed; the rules
+ * loaded, reloads (every worker reloads on one SIGHUP) and build info take
+ * the largest or first worker's value. The primary adds picket_workers and
+ * picket_worker_restarts_total (createPrimaryMetrics).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -28,7 +36,7 @@ export interface Metrics {
 export function createMetrics(options: { version?: string; defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const build = new Gauge({ name: 'picket_build_info', help: 'picket version', labelNames: ['version'], registers: [registry] });
+  const build = new Gauge({ name: 'picket_build_info', help: 'picket version', labelNames: ['version'], registers: [registry], aggregator: 'first' });
   build.set({ version: options.version ?? 'unknown' }, 1);
   return {
     registry,
@@ -51,7 +59,40 @@ export function createMetrics(options: { version?: string; defaultMetrics?: bool
     mirrorDropped: new Counter({ name: 'picket_mirror_dropped_total', help: 'Mirrored requests dropped because the queue was full', registers: [registry] }),
     auditDropped: new Counter({ name: 'picket_audit_dropped_total', help: 'Audit lines dropped because the writer could not keep up', registers: [registry] }),
     engineErrors: new Counter({ name: 'picket_engine_errors_total', help: 'Rule engine errors at run time', registers: [registry] }),
-    rulesLoaded: new Gauge({ name: 'picket_rules_loaded', help: 'Compiled rules in the active ruleset', registers: [registry] }),
-    reloads: new Counter({ name: 'picket_ruleset_reloads_total', help: 'Ruleset reloads (SIGHUP) by result', labelNames: ['result'], registers: [registry] }),
+    rulesLoaded: new Gauge({ name: 'picket_rules_loaded', help: 'Compiled rules in the active ruleset', registers: [registry], aggregator: 'max' }),
+    reloads: new Counter({
+      name: 'picket_ruleset_reloads_total', help: 'Ruleset reloads (SIGHUP) by result', labelNames: ['result'], registers: [registry], aggregator: 'max',
+    }),
   };
+}
+
+/** The cluster primary's own metrics (it serves no traffic, so no default process metrics that would clash with the workers'). */
+export interface PrimaryMetrics {
+  readonly registry: Registry;
+  /** Workers running and ready. */
+  readonly workersReady: Gauge;
+  readonly workerRestarts: Counter;
+  /** Lines the primary's audit writer dropped (workers count the ones their channel refused). */
+  readonly auditDropped: Counter;
+}
+
+export function createPrimaryMetrics(): PrimaryMetrics {
+  const registry = new Registry();
+  return {
+    registry,
+    workersReady: new Gauge({ name: 'picket_workers_ready', help: 'Cluster workers running with the ruleset and routes', registers: [registry] }),
+    workerRestarts: new Counter({ name: 'picket_worker_restarts_total', help: 'Cluster workers restarted after an unexpected exit', registers: [registry] }),
+    auditDropped: new Counter({ name: 'picket_audit_dropped_total', help: 'Audit lines dropped because the writer could not keep up', registers: [registry] }),
+  };
+}
+
+/** One registry's metrics as sent over the cluster channel. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * Aggregates the workers' (and the primary's) metrics into one registry for
+ * exposition; each metric uses the aggregator it was declared with (sum by default).
+ */
+export function aggregateMetrics(parts: readonly MetricsJson[]): Registry {
+  return AggregatorRegistry.aggregate(parts as MetricsJson[]);
 }
