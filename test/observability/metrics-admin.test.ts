@@ -75,7 +75,7 @@ test('admin: /healthz, /readyz follows readiness, /metrics, 404 and 405', async 
 test('observer survives a failing audit log and rate-limits upstream error lines', async () => {
   const metrics = createMetrics({ defaultMetrics: false });
   const out = sink();
-  const failing = { record(): boolean { throw new Error('disk full'); }, flush: async () => {}, reopen: async () => {}, close: async () => {}, dropped: 0 };
+  const failing = { record(): boolean { throw new Error('disk full'); }, append(): void { throw new Error('disk full'); }, flush: async () => {}, reopen: async () => {}, close: async () => {}, dropped: 0 };
   const observer = createObserver({ logger: createLogger({ level: 'info', destination: out.stream }), metrics, audit: failing });
   observer.transactionEnd(report());
   observer.transactionEnd(report({ id: 'tx-2' }));
