@@ -386,6 +386,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
         done = true;
         refuseRaw(error, socket);
       };
+      if (inProgress.writableFinished) later();
       inProgress.once('finish', later);
       inProgress.once('close', later);
       return;
