@@ -15,6 +15,9 @@
  *              matched route (undefined when none matched). If it throws,
  *              the request passes uninspected and observer.engineError is called.
  *   observer   receives one transactionEnd per request plus upstream/mirror events.
+ *              Requests the front refuses (parse errors, bad Host, …) are
+ *              reported too, verdict 'rejected', after the engine inspected
+ *              them (docs/http-parsing.md).
  *   logger     pino-compatible (error/warn/info/debug).
  *   balancing  'round-robin' (default) or 'least-pending'; ejectMs default 5000.
  *   bodyBufferBytes  request-body bytes held for inspection across all
