@@ -149,3 +149,14 @@ test('run --workers 2: shared port, summed metrics, whole audit lines, worker re
     await new Promise((resolve) => upstream.close(resolve));
   }
 });
+
+test('run --workers 2 with a broken ruleset exits 1 with the file:line of the error', async () => {
+  const picket = spawnPicket([
+    'run', '--workers', '2', '--listen', `127.0.0.1:${await freePort()}`, '--admin', 'off', '--upstream', 'http://127.0.0.1:1',
+    '--rules', new URL('./fixtures/broken.conf', import.meta.url).pathname, '--log-level', 'error',
+  ]);
+  const code = await new Promise<number | null>((resolve) => picket.child.once('exit', (c) => resolve(c)));
+  assert.equal(code, 1);
+  assert.match(picket.output(), /WAF_ERR_RULES: ruleset failed to load/);
+  assert.match(picket.output(), /broken\.conf:2: unsupported operator @bogus/);
+});

@@ -56,6 +56,8 @@ export interface ClusterOptions {
   readonly graceMs: number;
   /** Discovery provider instead of the one the config implies (tests). */
   readonly provider?: Provider;
+  /** Node options for the workers (default: this process's, e.g. the regexp fallback flag). */
+  readonly execArgv?: readonly string[];
 }
 
 interface Slot {
@@ -259,7 +261,7 @@ export async function runCluster(config: PicketConfig, options: ClusterOptions):
   });
 
   cluster.schedulingPolicy = cluster.SCHED_RR;
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: [...(options.execArgv ?? process.execArgv)] });
   try {
     if (config.admin) {
       admin = createAdminServer({ registry: source, readiness });
