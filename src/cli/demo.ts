@@ -2,7 +2,8 @@
  * `picket demo`: starts the demo app on 127.0.0.1 (ephemeral port) and
  * picket in front of it, inline mode with the core ruleset, on :8080 with
  * admin on :9090 unless --listen/--port/--admin say otherwise. Every `picket
- * run` option applies (e.g. --crs DIR to try CRS instead of the core ruleset).
+ * run` option applies (e.g. --crs DIR to try CRS instead of the core ruleset)
+ * except --workers: the demo always runs in one process.
  */
 import { loadConfig } from '../config/load.ts';
 import { OPTIONS } from '../config/schema.ts';
@@ -24,7 +25,7 @@ picket core ruleset), then try:
   curl http://localhost:8080/                         # 200 OK
 
   --port N      shorthand for --listen 0.0.0.0:N
-${optionHelp(OPTIONS.filter((o) => o.flag !== 'upstream'))}
+${optionHelp(OPTIONS.filter((o) => o.flag !== 'upstream' && o.flag !== 'workers'))}
 `;
 
 export const demo: Command = async (io) => {
@@ -39,6 +40,7 @@ export const demo: Command = async (io) => {
     args.flags.push({ flag: 'listen', value: `0.0.0.0:${port}` });
   }
   if (args.flags.some((f) => f.flag === 'upstream')) throw new WafError('WAF_ERR_USAGE', 'demo runs its own upstream; use picket run --upstream for yours');
+  if (args.flags.some((f) => f.flag === 'workers')) throw new WafError('WAF_ERR_USAGE', 'demo runs in one process; use picket run --workers N');
 
   const app = await startDemoApp();
   try {
