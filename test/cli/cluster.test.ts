@@ -1,14 +1,15 @@
 /**
  * `picket run --workers 2` end to end through bin/picket: both workers serve
  * and block on the shared port, /metrics sums the workers' counters, every
- * audit line written under concurrent load is whole JSON, a killed worker is
+ * audit line written under concurrent load is whole JSON, SIGHUP reloads every
+ * worker and reopens the audit log, a killed worker is
  * replaced, and SIGTERM drains an in-flight request before exiting 0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -115,6 +116,17 @@ test('run --workers 2: shared port, summed metrics, whole audit lines, worker re
     assert.ok(parsed.every((line) => line.verdict === 'blocked'));
     assert.equal(new Set(parsed.map((line) => line.testMarker)).size, 60);
     assert.ok(parsed.every((line) => line.request.headers.some(([name, value]) => name === 'x-padding' && value.length === 4096 + '…[truncated]'.length)));
+
+    // SIGHUP: every worker recompiles, the primary (the audit log's only writer) reopens the file after rotation.
+    renameSync(auditPath, `${auditPath}.1`);
+    picket.child.kill('SIGHUP');
+    await picket.waitFor(/"msg":"audit log reopened"/);
+    await until(() => ([...picket.output().matchAll(/"msg":"ruleset reloaded"/g)].length === 2 ? true : undefined), 'both workers to reload');
+    assert.equal((await get(port, '/?q=%3Cscript%3E', { 'x-crs-test': 'after-rotation' })).status, 403);
+    await until(() => (existsSync(auditPath) && readFileSync(auditPath, 'utf8').includes('"testMarker":"after-rotation"') ? true : undefined), 'a line in the reopened file');
+    assert.equal(readFileSync(`${auditPath}.1`, 'utf8').split('\n').filter(Boolean).length, 60);
+    const reloaded = await (await fetch(`${admin}/metrics`)).text();
+    assert.equal(metricValue(reloaded, /^picket_ruleset_reloads_total\{result="ok"\} (\d+)$/m), 1, 'one reload, not one per worker');
 
     // A killed worker is replaced, and readiness returns.
     const [victim] = [...workerPids()];
