@@ -82,6 +82,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   readonly #vKey: (string | null)[] = [];
   readonly #vVal: string[] = [];
   #vn = 0;
+  /** Operator results by value within one link evaluation (see #evaluateLink). */
+  readonly #opMemo = new Map<string, boolean>();
 
   constructor(waf: WafImpl, id: string) {
     this.#waf = waf;
@@ -415,6 +417,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const vars = this.#vVar;
     const keys = this.#vKey;
     const vals = this.#vVal;
+    // Repeated values (JSON arrays, ARGS and ARGS_NAMES alike) are matched once per link:
+    // operators are deterministic given the transaction state, which only actions change.
+    // Not with capture, whose operators write TX:0-9 on every call.
+    const memo = n > 1 && !link.capture && !link.multiMatch ? this.#opMemo : null;
+    if (memo !== null) memo.clear();
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
@@ -433,9 +440,16 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
         }
       } else {
         const value = chain.length === 0 ? raw : runChain(raw, chain, this.#cache);
-        if (op.match(value, this) !== negated) {
+        let hit = memo === null ? undefined : memo.get(value);
+        if (hit === undefined) {
+          hit = op.match(value, this) !== negated;
+          if (memo !== null) memo.set(value, hit);
+        }
+        if (hit) {
           matched = true;
           this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
+          // The actions may have changed what the operator reads (macros, MATCHED_VAR).
+          if (memo !== null) memo.clear();
         }
       }
       if (matched && stopEarly) break;

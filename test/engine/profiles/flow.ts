@@ -108,4 +108,12 @@ SecAction "id:62,phase:2,pass,log"
       { name: 'other requests are unaffected', request: { uri: '/on', headers: H }, expect: { triggered: [61, 62] } },
     ],
   },
+  {
+    name: 'repeated values are matched again after a match ran actions (operator results are memoized per link)',
+    rules: `
+SecAction "id:250,phase:1,pass,nolog,setvar:tx.want=a"
+SecRule ARGS "@streq %{tx.want}" "id:251,phase:1,pass,log,setvar:tx.want=b,setvar:tx.n=+1"
+`,
+    cases: [{ name: 'b (no match), a (match: want becomes b), b (match)', request: { uri: '/?p=b&q=a&r=b' }, expect: { triggered: [251], tx: { n: '2' } } }],
+  },
 ];
