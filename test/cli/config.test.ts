@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
 import type { ConfigSources } from '../../src/config/load.ts';
@@ -178,4 +178,17 @@ test('relative paths in YAML resolve against the file directory', () => {
 test('a missing config file is reported', () => {
   const found = problems({ file: join(dir, 'nope.yaml'), env: {}, flags: UP });
   assert.ok(found.some((p) => p.includes('nope.yaml: cannot read configuration file (ENOENT)')), found.join('\n'));
+});
+
+test('workers: auto is one per available CPU, N is N; body buffer budget from any source', () => {
+  assert.equal(loadConfig({ flags: UP }).workers, availableParallelism());
+  assert.equal(loadConfig({ flags: [...UP, { flag: 'workers', value: '3' }] }).workers, 3);
+  assert.equal(loadConfig({ flags: UP, env: { PICKET_WORKERS: '1' } }).workers, 1);
+  assert.equal(loadConfig({ flags: UP, file: yamlFile('workers.yaml', 'workers: 4\nlimits:\n  bodyBufferBytes: 64MiB\n') }).workers, 4);
+  assert.equal(loadConfig({ flags: UP, file: join(dir, 'workers.yaml') }).limits.bodyBufferBytes, 64 * 1024 * 1024);
+  assert.equal(loadConfig({ flags: UP }).limits.bodyBufferBytes, 256 * 1024 * 1024);
+  assert.equal(loadConfig({ flags: UP, env: { PICKET_BODY_BUFFER_BYTES: '1MiB' } }).limits.bodyBufferBytes, 1024 * 1024);
+  const found = problems({ flags: [...UP, { flag: 'workers', value: '0' }], env: { PICKET_BODY_BUFFER_BYTES: 'lots' } });
+  assert.ok(found.some((p) => p.startsWith('--workers: must be an integer 1-1024, got "0"')), found.join('\n'));
+  assert.ok(found.some((p) => p.startsWith('PICKET_BODY_BUFFER_BYTES: must be a size')), found.join('\n'));
 });

@@ -155,3 +155,35 @@ test('reload swaps in recompiled rules; a broken file keeps the running ruleset'
     await new Promise((resolve) => upstream.close(resolve));
   }
 });
+
+test('--body-buffer-bytes reaches the proxy: a body past the budget gets 503 inline', async () => {
+  const upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const config = loadConfig({
+    env: {},
+    flags: [
+      { flag: 'upstream', value: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
+      { flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' }, { flag: 'body-buffer-bytes', value: '1KiB' },
+    ],
+  });
+  const picket = await startPicket(config, { logger: quietLogger() });
+  const post = (size: number): Promise<number> => new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: picket.proxyPort, path: '/', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(`a=${'x'.repeat(size)}`);
+  });
+  try {
+    assert.equal(await post(100), 200);
+    assert.equal(await post(4096), 503);
+  } finally {
+    await picket.close(1000);
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
+  }
+});
