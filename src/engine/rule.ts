@@ -32,6 +32,8 @@ export interface Exclusion {
   readonly keyRegex: RegExp | undefined;
 }
 
+const NO_NAMESPACES: ReadonlyMap<string, string> = new Map();
+
 export class Rule {
   /** 0 for chained links and markers. */
   id = 0;
@@ -72,6 +74,10 @@ export class Rule {
   log = true;
   auditlog = true;
   actions: RuntimeAction[] = [];
+  /** `xmlns` prefix → URI for XML targets; empty when the rule declares none. */
+  xmlns: ReadonlyMap<string, string> = NO_NAMESPACES;
+  /** A key identifying `xmlns` (for per-transaction caches); '' when empty. */
+  xmlnsKey = '';
 
   /** The next link of a chain, and the chain's head for links. */
   next: Rule | null = null;

@@ -25,6 +25,7 @@ import type { ChainCache } from './transform-chain.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
+import { namespaceView, xpathUsesNames } from './variables/xml-namespaces.ts';
 import type { AuditEngineMode, WafImpl } from './waf.ts';
 
 export type { RuleRuntimeError } from './api.ts';
@@ -84,6 +85,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #vn = 0;
   /** Operator results by value within one link evaluation (see #evaluateLink). */
   readonly #opMemo = new Map<string, boolean>();
+  /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
+  #xmlViews: Map<string, XmlDocument> | null = null;
 
   constructor(waf: WafImpl, id: string) {
     this.#waf = waf;
@@ -405,7 +408,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#vn = 0;
     const removals = this.#targetRemovals === null || !this.#removalsConcern(link) ? null : this.#removalsFor(head);
     const targets = link.targets;
-    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link.exclusions, removals);
+    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link, removals);
     const n = this.#vn;
     if (n === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
@@ -472,10 +475,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#vVal[i] = value;
   }
 
-  #collect(target: Target, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null): void {
+  #collect(target: Target, link: Rule, removals: readonly TargetSelector[] | null): void {
+    const exclusions = link.exclusions;
     const variable = target.variable;
     if (variable === 'XML') {
-      this.#collectXml(target);
+      this.#collectXml(target, link);
       return;
     }
     const resolved = target.definition.resolve(this.data);
@@ -504,14 +508,27 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     }
   }
 
-  #collectXml(target: Target): void {
+  #collectXml(target: Target, link: Rule): void {
     const doc = this.data.xmlDocument as XmlDocument | null;
-    const found = doc === null || target.xpath === undefined ? [] : evaluateXpath(doc, target.xpath);
+    const query = target.xpath;
+    let found: string[] = [];
+    if (doc !== null && query !== undefined) found = evaluateXpath(xpathUsesNames(query) ? this.#namespaceView(doc, link) : doc, query);
     if (target.count) {
       this.#push(target.countName, null, String(found.length));
       return;
     }
     for (const v of found) this.#push('XML', null, v);
+  }
+
+  /** The document with names as `link`'s xmlns bindings see them, built once per set of bindings. */
+  #namespaceView(doc: XmlDocument, link: Rule): XmlDocument {
+    const views = (this.#xmlViews ??= new Map());
+    let view = views.get(link.xmlnsKey);
+    if (view === undefined) {
+      view = namespaceView(doc, link.xmlns);
+      views.set(link.xmlnsKey, view);
+    }
+    return view;
   }
 
   /** Whether any ctl target removal names a variable this link reads (cheap pre-check). */

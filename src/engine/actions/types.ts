@@ -52,12 +52,20 @@ export interface ActionSet {
   auditlog?: boolean;
   /** Non-disruptive actions, run in order on every match. */
   actions: RuntimeAction[];
+  /** `xmlns:prefix=uri` declarations for this rule's XML:/xpath targets, in order. */
+  xmlns: XmlNamespace[];
   /** Names of every action given, for checks such as "chained rules take no disruptive action". */
   names: string[];
 }
 
+/** One `xmlns` action: an XPath prefix bound to a namespace URI. */
+export interface XmlNamespace {
+  readonly prefix: string;
+  readonly uri: string;
+}
+
 export function emptyActionSet(): ActionSet {
-  return { tags: [], chain: false, capture: false, multiMatch: false, transformations: [], actions: [], names: [] };
+  return { tags: [], chain: false, capture: false, multiMatch: false, transformations: [], actions: [], names: [], xmlns: [] };
 }
 
 export interface ActionDefinition {

@@ -132,4 +132,36 @@ SecRule REQBODY_ERROR "@eq 1" "id:344,phase:2,pass,log"
       },
     ],
   },
+  {
+    name: 'xmlns: XPath names match by namespace URI, not by the document prefix (ModSecurity v2 / libxml2)',
+    rules: `
+SecRule REQUEST_HEADERS:Content-Type "@rx ^text/xml" "id:370,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+SecRule XML:/soap:Envelope/soap:Body/m:order "@streq 42" "id:371,phase:2,pass,log,xmlns:soap=http://schemas.xmlsoap.org/soap/envelope/,xmlns:m=urn:shop"
+SecRule XML:/s:Envelope/s:Body "@rx ." "id:372,phase:2,pass,log"
+SecRule &XML:/Envelope "@eq 0" "id:373,phase:2,pass,log"
+SecRule XML://m:order/@m:unit "@streq kg" "id:374,phase:2,pass,log,xmlns:m=urn:shop"
+SecRule XML:/* "@contains 42" "id:375,phase:2,pass,log"
+SecRule &XML://item "@eq 1" "id:376,phase:2,pass,log"
+`,
+    cases: [
+      {
+        name: 'SOAP envelope with other prefixes and a default namespace',
+        request: {
+          method: 'POST',
+          headers: [['Host', 'localhost'], ['Content-Type', 'text/xml']],
+          body:
+            '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>' +
+            '<order xmlns="urn:shop" xmlns:x="urn:shop" x:unit="kg">42</order><item xmlns="">1</item></s:Body></s:Envelope>',
+        },
+        // 372: the rule binds no prefix s, so s:Envelope selects nothing; 373: /Envelope is not in no namespace.
+        expect: { triggered: [371, 373, 374, 375, 376], notTriggered: [372] },
+      },
+    ],
+  },
+  {
+    name: 'xmlns needs prefix=uri',
+    rules: `SecRule XML:/a "@rx x" "id:380,phase:2,pass,xmlns:nouri"`,
+    loadErrors: [/:1: xmlns: expected prefix=uri, got 'nouri'/],
+    cases: [],
+  },
 ];

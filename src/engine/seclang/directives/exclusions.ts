@@ -125,6 +125,7 @@ function updateActions(rule: Rule, set: ActionSet, b: RulesetBuilder, d: Directi
     ...set,
     transformations: set.transformations.length === 0 ? [] : ['none', ...rule.transformations.map((n) => n.name), ...set.transformations],
     tags: [...rule.tags, ...set.tags],
+    xmlns: [...[...rule.xmlns].map(([prefix, uri]) => ({ prefix, uri })), ...set.xmlns],
     actions: [...actions, ...set.actions],
     msg: set.msg ?? rule.msg,
     logdata: set.logdata ?? rule.logdata,

@@ -143,6 +143,11 @@ export function applyActionSet(rule: Rule, set: ActionSet, defaults: ActionSet |
   rule.log = set.log ?? defaults?.log ?? true;
   rule.auditlog = set.auditlog ?? defaults?.auditlog ?? true;
   rule.actions = set.actions;
+  if (set.xmlns.length > 0) {
+    // A later declaration of the same prefix wins, as in libxml2's registration.
+    rule.xmlns = new Map(set.xmlns.map((n) => [n.prefix, n.uri]));
+    rule.xmlnsKey = [...rule.xmlns].map(([p, u]) => `${p}=${u}`).join('\n');
+  }
   rule.skip = set.skip ?? 0;
   rule.skipAfter = set.skipAfter;
   if (rule.head === null) {
