@@ -194,7 +194,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     describe: 'Swarm: overlay network on which task addresses are read.', parse: parseString,
   }),
   option({
-    key: 'swarm.reconcile', flag: 'swarm-reconcile', arg: 'DURATION', default: 15_000, shownDefault: '15s',
+    key: 'swarm.reconcile', flag: 'swarm-reconcile', arg: 'DURATION', default: 5_000, shownDefault: '5s',
     describe: 'Swarm: period of the full reconcile (events update routes in between).', parse: (raw) => parseDuration(raw, 1000),
   }),
   option({
