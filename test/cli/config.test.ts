@@ -163,7 +163,7 @@ test('cross-field checks', () => {
 
 test('swarm options build the swarm section; mirror needs no upstream', () => {
   const config = loadConfig({ env: {}, flags: [{ flag: 'swarm', value: 'ingress' }, { flag: 'swarm-network', value: 'front' }] });
-  assert.deepEqual(config.swarm, { deployment: 'ingress', network: 'front', reconcileMs: 15_000, labelPrefix: 'picket.' });
+  assert.deepEqual(config.swarm, { deployment: 'ingress', network: 'front', reconcileMs: 5_000, labelPrefix: 'picket.' });
   assert.equal(loadConfig({ env: {}, flags: [{ flag: 'mode', value: 'mirror' }] }).upstreams.length, 0);
 });
 
