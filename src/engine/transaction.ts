@@ -83,8 +83,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   readonly #vKey: (string | null)[] = [];
   readonly #vVal: string[] = [];
   #vn = 0;
-  /** Operator results by value within one link evaluation (see #evaluateLink). */
-  readonly #opMemo = new Map<string, boolean>();
   /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
   #xmlViews: Map<string, XmlDocument> | null = null;
 
@@ -420,11 +418,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const vars = this.#vVar;
     const keys = this.#vKey;
     const vals = this.#vVal;
-    // Repeated values (JSON arrays, ARGS and ARGS_NAMES alike) are matched once per link:
-    // operators are deterministic given the transaction state, which only actions change.
-    // Not with capture, whose operators write TX:0-9 on every call.
-    const memo = n > 1 && !link.capture && !link.multiMatch ? this.#opMemo : null;
-    if (memo !== null) memo.clear();
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
@@ -443,16 +436,9 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
         }
       } else {
         const value = chain.length === 0 ? raw : runChain(raw, chain, this.#cache);
-        let hit = memo === null ? undefined : memo.get(value);
-        if (hit === undefined) {
-          hit = op.match(value, this) !== negated;
-          if (memo !== null) memo.set(value, hit);
-        }
-        if (hit) {
+        if (op.match(value, this) !== negated) {
           matched = true;
           this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
-          // The actions may have changed what the operator reads (macros, MATCHED_VAR).
-          if (memo !== null) memo.clear();
         }
       }
       if (matched && stopEarly) break;
