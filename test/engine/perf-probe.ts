@@ -6,9 +6,12 @@
  * `node --cpu-prof test/engine/perf-probe.ts [workload] [count]` to see where time goes.
  *
  * Arguments: workload (get, json, form, multipart, sqli or all; default all),
- * count per workload (default 2000).
- * Example: node test/engine/perf-probe.ts json 5000
+ * count per workload (default 2000), `--alloc` to print bytes allocated per transaction
+ * by function instead (V8 sampling heap profiler, collected objects included: a figure
+ * that, unlike CPU time on a shared machine, does not move with the load).
+ * Example: node test/engine/perf-probe.ts json 5000; node test/engine/perf-probe.ts get 500 --alloc
  */
+import { Session } from 'node:inspector/promises';
 import { createWaf } from '../../src/engine/index.ts';
 import type { Waf } from '../../src/engine/api.ts';
 import { runRequest, type RequestSpec } from './harness.ts';
@@ -89,8 +92,51 @@ function run(waf: Waf, name: string, spec: RequestSpec, count: number): void {
   console.log(`${name.padEnd(10)} ${us.toFixed(1).padStart(8)} µs/tx  ${Math.round(1e6 / us).toString().padStart(7)} tx/s/core  (${status}, ${probe.matchedRules.length} matched)`);
 }
 
-const which = process.argv[2] ?? 'all';
-const count = Number(process.argv[3] ?? 2000);
+interface SampledNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children: readonly SampledNode[];
+}
+
+/** Bytes allocated per transaction by the JS function that allocated (builtins charged to their caller). */
+async function allocations(waf: Waf, name: string, spec: RequestSpec, count: number): Promise<void> {
+  for (let i = 0; i < Math.min(200, count); i++) runRequest(waf, spec, `w${i}`);
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let i = 0; i < count; i++) runRequest(waf, spec, `t${i}`);
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {
+    profile: { head: SampledNode; samples: readonly { nodeId: number; size: number }[] };
+  };
+  session.disconnect();
+  const nodes = new Map<number, SampledNode>();
+  const parents = new Map<number, SampledNode>();
+  const index = (n: SampledNode): void => {
+    nodes.set(n.id, n);
+    for (const c of n.children) {
+      parents.set(c.id, n);
+      index(c);
+    }
+  };
+  index(profile.head);
+  const bytes = new Map<string, number>();
+  let total = 0;
+  for (const sample of profile.samples) {
+    let node = nodes.get(sample.nodeId);
+    if (node !== undefined && node.callFrame.url === '') node = parents.get(node.id) ?? node;
+    const f = node?.callFrame;
+    const key = f === undefined ? '(unknown)' : `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+    bytes.set(key, (bytes.get(key) ?? 0) + sample.size);
+    total += sample.size;
+  }
+  console.log(`${name.padEnd(10)} ${(total / count / 1024).toFixed(1).padStart(8)} KB allocated/tx`);
+  for (const [key, b] of [...bytes].sort((x, y) => y[1] - x[1]).slice(0, 12)) console.log(`  ${(b / count / 1024).toFixed(1).padStart(8)} KB  ${key}`);
+}
+
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const alloc = process.argv.includes('--alloc');
+const which = positional[0] ?? 'all';
+const count = Number(positional[1] ?? 2000);
 const loadStart = process.cpuUsage();
 const wallStart = performance.now();
 const waf = createWaf([
@@ -100,4 +146,8 @@ const waf = createWaf([
   { file: `${CRS}/rules/*.conf` },
 ]);
 console.log(`CRS load   ${cpuMs(loadStart).toFixed(0)} ms CPU, ${(performance.now() - wallStart).toFixed(0)} ms wall, ${waf.ruleCount} rules`);
-for (const [name, spec] of Object.entries(WORKLOADS)) if (which === 'all' || which === name) run(waf, name, spec, count);
+for (const [name, spec] of Object.entries(WORKLOADS)) {
+  if (which !== 'all' && which !== name) continue;
+  if (alloc) await allocations(waf, name, spec, count);
+  else run(waf, name, spec, count);
+}
