@@ -10,6 +10,9 @@ export interface CompiledRegex extends TranslatedPattern {
   readonly mayMatch: (subject: string) => boolean;
 }
 
+/** Any character above 0xFF: the subject is not a byte string. Module-level so it is built once. */
+const NON_BYTE = /[^\x00-\xff]/;
+
 /** One native scan per required set: indexOf for a single byte, a one-class RegExp otherwise. */
 function preCheck(required: readonly Uint8Array[]): (subject: string) => boolean {
   const scans = required.map((set): ((subject: string) => boolean) => {
@@ -18,7 +21,7 @@ function preCheck(required: readonly Uint8Array[]): (subject: string) => boolean
     if (bytes.length === 1) {
       const ch = String.fromCharCode(bytes[0] as number);
       // A char above 0xFF (not a byte string) never rules a match out.
-      return (subject) => subject.includes(ch) || /[^\x00-\xff]/.test(subject);
+      return (subject) => subject.includes(ch) || NON_BYTE.test(subject);
     }
     const cls = new RegExp(`[${bytes.map((c) => `\\x${c.toString(16).padStart(2, '0')}`).join('')}\\u0100-\\uffff]`);
     return (subject) => cls.test(subject);
