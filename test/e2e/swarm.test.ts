@@ -11,19 +11,29 @@
  * naming it); no replica answers after its task stopped; attacks get 403.
  * Prints the measured figures.
  *
+ * Then deploy/swarm/mirror.yml, for real: nginx (an image made from this
+ * machine's Debian nginx by scripts/docker-nginx-image.sh, chosen with the
+ * stack's NGINX_IMAGE) in front of the app, mirroring every request to picket
+ * in mirror mode. Asserts: every client answer is the app's own answer to that
+ * exact request, attacks included; picket counted every copy and reported
+ * exactly the attacks as would-block, with their original URI and client, in
+ * its metrics and audit log; with picket scaled to 0, clients see no change.
+ *
  * Needs a Docker engine in swarm mode: `scripts/docker-setup.sh` installs
  * docker.io, starts dockerd and inits the swarm. With no registry reachable,
  * `scripts/docker-base-image.sh` makes the node:24-bookworm-slim base locally
  * (run here when the image is missing). Everything this test creates (stack,
  * networks, the images it builds, stages included) is removed at the end, even
- * on failure; the swarm and the base image stay for the next run. Names carry a
- * random run id, so runs on the same engine at the same time do not collide.
+ * on failure (the nginx config too); the swarm and the base image stay for
+ * the next run. Names carry a random run id (and the mirror stack one of 254
+ * subnets), so runs on the same engine at the same time do not collide.
  * Set PICKET_E2E_SOURCE=HEAD to build from the last commit instead of the work
  * tree, PICKET_E2E_CRS=0 to run picket's core ruleset instead of CRS 4.28.
  */
 import assert from 'node:assert/strict';
 import { execFile, type ExecFileOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -160,6 +170,44 @@ async function makeIngressStack(port: number): Promise<string> {
   return stringify(stack);
 }
 
+const MIRROR = `${RUN}m`;
+const MIRROR_CONFIG = `${RUN}-nginx-mirror`;
+const NGINX_IMAGE = `picket-e2e-nginx:${RUN}`;
+/** The mesh subnet, one of 10.231.1-254.0/24: a run of its own (mirror.yml's is 10.231.0.0/24). */
+const MESH_SUBNET = `10.231.${randomInt(1, 255)}.0/24`;
+/** Virtual IPs need IPVS in the kernel; without it the stack's services must use dnsrr (see mirror.yml). */
+const HAS_IPVS = existsSync('/proc/net/ip_vs');
+
+/**
+ * The mirror test stack: deploy/swarm/mirror.yml as documented (its nginx image
+ * comes from NGINX_IMAGE at deploy time, deploy/nginx/mirror.conf from the
+ * external config), with local images, free loopback ports for nginx and
+ * picket's admin listener (metrics), a mesh subnet for this run, and, on a
+ * kernel without IPVS, dnsrr for app and picket (nginx restarts fast until
+ * both names resolve).
+ */
+async function makeMirrorStack(port: number, adminPort: number): Promise<string> {
+  const stack = parse(await readFile(join(ROOT, 'deploy/swarm/mirror.yml'), 'utf8'));
+  const { nginx, picket, app } = stack.services;
+  assert.match(nginx.image, /^\$\{NGINX_IMAGE:-nginx:[^}]+\}$/, 'mirror.yml takes its nginx image from NGINX_IMAGE');
+  nginx.ports[0].published = port;
+  stack.configs['picket-nginx-mirror'] = { external: true, name: MIRROR_CONFIG };
+  stack.networks.mesh.ipam.config[0].subnet = MESH_SUBNET;
+  picket.image = PICKET_IMAGE;
+  picket.environment.PICKET_MIRROR_SOURCE = MESH_SUBNET;
+  picket.environment.PICKET_LOG_LEVEL = 'warn';
+  if (process.env.PICKET_E2E_CRS !== '0') picket.environment.PICKET_CRS = '/opt/crs';
+  picket.ports = [{ target: 9090, published: adminPort, mode: 'host' }];
+  app.image = APP_IMAGE;
+  app.environment = { ...app.environment, TASK_ID: '{{.Task.ID}}', DRAIN_MS: '500' };
+  if (!HAS_IPVS) {
+    app.deploy.endpoint_mode = 'dnsrr';
+    picket.deploy.endpoint_mode = 'dnsrr';
+    nginx.deploy = { restart_policy: { delay: '1s' } };
+  }
+  return stringify(stack);
+}
+
 interface Sample {
   readonly at: number;
   readonly status: number;
@@ -192,6 +240,128 @@ function get(port: number, path: string, agent: Agent, host?: string): Promise<S
     req.end();
   });
 }
+
+interface Exchange {
+  readonly method: string;
+  readonly path: string;
+  readonly body: string;
+  readonly status: number;
+  readonly task?: string;
+  readonly answer: string;
+  readonly error?: string;
+}
+
+/** One request with an optional form body; resolves with the whole answer (never rejects). */
+function send(port: number, agent: Agent, method: string, path: string, body = ''): Promise<Exchange> {
+  const headers: Record<string, string> = { host: 'shop.test', accept: '*/*', 'user-agent': 'picket-e2e' };
+  if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  return new Promise((resolvePromise) => {
+    const done = (status: number, answer: string, task?: string, error?: string) =>
+      resolvePromise({ method, path, body, status, answer, ...(task === undefined ? {} : { task }), ...(error === undefined ? {} : { error }) });
+    const req = request({ host: '127.0.0.1', port, path, method, agent, headers, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const task = res.headers['x-task'];
+        done(res.statusCode ?? 0, Buffer.concat(chunks).toString(), typeof task === 'string' ? task : undefined);
+      });
+      res.on('error', (e) => done(0, '', undefined, e.message));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => done(0, '', undefined, e.message));
+    req.end(body);
+  });
+}
+
+type Planned = readonly [method: string, path: string, body: string];
+
+/** Attacks CRS (and picket's core ruleset) score past the inbound threshold: in the query, and in a form body. */
+const MIRROR_ATTACKS: readonly ((id: string) => Planned)[] = [
+  (id: string) => ['GET', `/search?q=1%27%20OR%20%271%27=%271&r=${id}`, ''],
+  (id: string) => ['GET', `/page?n=<script>alert(1)</script>&r=${id}`, ''],
+  (id: string) => ['GET', `/files?name=../../../../etc/passwd&r=${id}`, ''],
+  (id: string) => ['POST', `/comment?r=${id}`, 'text=1%27+UNION+SELECT+pass+FROM+users'],
+];
+
+/**
+ * Bounded traffic for the mirror stack: `count` requests over 4 keep-alive
+ * connections, one in ten an attack; every URI carries r=<tag>-<index>.
+ */
+async function mirrorTraffic(port: number, count: number, tag: string): Promise<(Exchange & { attack: boolean })[]> {
+  const plan = Array.from({ length: count }, (_, i) => {
+    const id = `${tag}-${i}`;
+    if (i % 10 === 5) return { attack: true, request: MIRROR_ATTACKS[(i / 10 | 0) % MIRROR_ATTACKS.length]!(id) };
+    const request: Planned = i % 3 === 0 ? ['POST', `/comment?r=${id}`, `text=a+nice+product%2C+${i}+of+5`] : ['GET', `/products?page=${i}&r=${id}`, ''];
+    return { attack: false, request };
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const results: (Exchange & { attack: boolean })[] = [];
+  let next = 0;
+  try {
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (next < plan.length) {
+        const { attack, request: [method, path, body] } = plan[next++]!;
+        results.push({ ...(await send(port, agent, method, path, body)), attack });
+      }
+    }));
+  } finally {
+    agent.destroy();
+  }
+  return results;
+}
+
+/** Whether an exchange got the app's own answer to exactly that request (from one of `tasks`). */
+function answeredByApp(x: Exchange, tasks: ReadonlySet<string>): boolean {
+  if (x.status !== 200 || x.task === undefined || !tasks.has(x.task)) return false;
+  try {
+    const seen = JSON.parse(x.answer) as { task?: string; method?: string; url?: string; bodyBytes?: number };
+    return seen.task === x.task && seen.method === x.method && seen.url === x.path && seen.bodyBytes === Buffer.byteLength(x.body);
+  } catch {
+    return false;
+  }
+}
+
+/** Sums picket_requests_total{mode="mirror"} by verdict from the admin listener's /metrics. */
+async function mirrorCounts(adminPort: number): Promise<Map<string, number>> {
+  const text = await new Promise<string>((resolvePromise, reject) => {
+    const req = request({ host: '127.0.0.1', port: adminPort, path: '/metrics', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => (res.statusCode === 200 ? resolvePromise(body) : reject(new Error(`/metrics: ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/^picket_requests_total\{([^}]*)\} (\S+)$/gm)) {
+    const labels = m[1]!;
+    const verdict = /verdict="([^"]+)"/.exec(labels)?.[1];
+    if (!labels.includes('mode="mirror"') || verdict === undefined) continue;
+    counts.set(verdict, (counts.get(verdict) ?? 0) + Number(m[2]));
+  }
+  const dropped = /^picket_mirror_dropped_total (\S+)$/m.exec(text);
+  counts.set('dropped', Number(dropped?.[1] ?? 0));
+  return counts;
+}
+
+/**
+ * Everything a service's containers (exited ones included) wrote, read with
+ * `docker logs`: `docker service logs` was seen to hang for minutes on a
+ * service whose first tasks had failed (nginx before its upstreams resolved).
+ */
+async function serviceLogs(service: string): Promise<string> {
+  const { stdout } = await sh('docker', ['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`]);
+  let text = '';
+  for (const id of stdout.split('\n').filter(Boolean)) {
+    const out = await sh('docker', ['logs', id], { timeoutMs: 20_000 });
+    text += `${out.stdout}\n${out.stderr}\n`;
+  }
+  return text;
+}
+
+const total = (counts: Map<string, number>) => [...counts].filter(([k]) => k !== 'dropped').reduce((sum, [, n]) => sum + n, 0);
+const delta = (now: Map<string, number>, before: Map<string, number>, key: string) => (now.get(key) ?? 0) - (before.get(key) ?? 0);
 
 /** Continuous traffic: `workers` sequential loops, bounded in count and by stop(). */
 function startTraffic(port: number, workers = 4, maxRequests = 100_000) {
@@ -318,6 +488,8 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
   let context = '';
   let port = 0;
   let ingressPort = 0;
+  let mirrorPort = 0;
+  let adminPort = 0;
   let buildMs = 0;
   let reachable = false;
 
@@ -334,8 +506,11 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     await makeContext(join(context, 'picket'));
     port = await freePort();
     ingressPort = await freePort();
+    mirrorPort = await freePort();
+    adminPort = await freePort();
     await writeFile(join(context, 'stack.yml'), await makeStack(port));
     await writeFile(join(context, 'ingress.yml'), await makeIngressStack(ingressPort));
+    await writeFile(join(context, 'mirror.yml'), await makeMirrorStack(mirrorPort, adminPort));
     const t0 = Date.now();
     // The stages are tagged too, so cleanup removes exactly what this run built
     // (other runs may build on the same engine at the same time).
@@ -345,6 +520,8 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     await build(['-t', PICKET_IMAGE]);
     buildMs = Date.now() - t0;
     await sh('docker', ['build', '-q', '-t', APP_IMAGE, join(ROOT, 'test/e2e/app')], { timeoutMs: 120_000 });
+    // No nginx image can be pulled: one from this machine's Debian nginx, under a name of this run's.
+    await sh(join(ROOT, 'scripts/docker-nginx-image.sh'), [NGINX_IMAGE], { timeoutMs: 60_000 });
   });
 
   after(async () => {
@@ -357,14 +534,18 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
         errors.push(`${what}: ${(error as Error).message}`);
       }
     };
-    for (const stack of [RUN, INGRESS]) await attempt(`stack ${stack}`, () => removeStack(stack));
+    for (const stack of [RUN, INGRESS, MIRROR]) await attempt(`stack ${stack}`, () => removeStack(stack));
+    await attempt('nginx config', async () => {
+      const { stdout } = await sh('docker', ['config', 'ls', '--format', '{{.Name}}']);
+      if (stdout.split('\n').includes(MIRROR_CONFIG)) await sh('docker', ['config', 'rm', MIRROR_CONFIG]);
+    });
     await attempt('public network', async () => {
       const { stdout } = await sh('docker', ['network', 'ls', '--format', '{{.Name}}']);
       if (stdout.split('\n').includes(PUBLIC_NET)) await sh('docker', ['network', 'rm', PUBLIC_NET]);
     });
     await attempt('images rm', async () => {
       const { stdout } = await sh('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
-      const ours = [PICKET_IMAGE, APP_IMAGE, ...STAGE_IMAGES].filter((tag) => stdout.split('\n').includes(tag));
+      const ours = [PICKET_IMAGE, APP_IMAGE, NGINX_IMAGE, ...STAGE_IMAGES].filter((tag) => stdout.split('\n').includes(tag));
       if (ours.length > 0) await sh('docker', ['image', 'rm', ...ours]);
     });
     if (context !== '') await attempt('temp dir', () => rm(context, { recursive: true, force: true }));
@@ -385,6 +566,9 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
 
   it('ingress: routes labelled services by host and path, follows label changes, skips the rest', () =>
     withDiagnosis(INGRESS, ['picket', 'socket-proxy', 'shop', 'api'], ingress));
+
+  it('mirror: nginx serves the app and mirrors every request to picket, which records attacks as would-block; picket down changes nothing for clients', () =>
+    withDiagnosis(MIRROR, ['nginx', 'picket', 'app'], mirror));
 
   async function sidecar(): Promise<void> {
     const t0 = Date.now();
@@ -547,5 +731,113 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     } finally {
       agent.destroy();
     }
+  }
+
+  async function mirror(): Promise<void> {
+    // As deploy/swarm/mirror.yml's header says: the nginx config first, then the stack.
+    await sh('docker', ['config', 'create', MIRROR_CONFIG, join(ROOT, 'deploy/nginx/mirror.conf')]);
+    const t0 = Date.now();
+    await sh('docker', ['stack', 'deploy', '-c', join(context, 'mirror.yml'), MIRROR], { env: { ...process.env, NGINX_IMAGE } });
+    const nginxImage = (await sh('docker', ['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', `${MIRROR}_nginx`])).stdout.trim();
+    assert.equal(nginxImage, NGINX_IMAGE, 'NGINX_IMAGE chose the nginx image');
+    const appTasks = async () => {
+      const list = (await docker.listTasks({ filters: { service: [`${MIRROR}_app`] } })) as { ID: string }[];
+      return new Set(list.map((t) => t.ID));
+    };
+    const probe = new Agent({ keepAlive: false });
+    let baseline = new Map<string, number>();
+    try {
+      // Ready: nginx answers with the app, and picket counted a mirrored copy of that probe.
+      await waitUntil('nginx to serve the app and mirror to picket', 120_000, async () => {
+        const answer = await send(mirrorPort, probe, 'GET', '/ready');
+        if (answer.status !== 200) return false;
+        baseline = await mirrorCounts(adminPort).catch(() => new Map());
+        return total(baseline) > 0;
+      }, 300);
+    } finally {
+      probe.destroy();
+    }
+    // The probes' copies reach picket after their answers: the baseline is taken once the count settles.
+    await waitUntil('picket to count the probes\' copies', 10_000, async () => {
+      const again = await mirrorCounts(adminPort);
+      const settled = total(again) === total(baseline);
+      baseline = again;
+      return settled;
+    }, 500);
+    log(`mirror stack up after ${Date.now() - t0} ms (${HAS_IPVS ? 'virtual IPs' : 'no IPVS in this kernel: dnsrr'}, nginx image ${NGINX_IMAGE}, mesh ${MESH_SUBNET})`);
+
+    const t1 = Date.now();
+    const exchanges = await mirrorTraffic(mirrorPort, 200, 'up');
+    const trafficMs = Date.now() - t1;
+    const attackPaths = exchanges.filter((x) => x.attack).map((x) => x.path);
+    let tasks = await appTasks();
+    const wrong = exchanges.filter((x) => !answeredByApp(x, tasks));
+    log(`through nginx: ${exchanges.length} requests (${attackPaths.length} attacks) in ${trafficMs} ms; not the app's own answer: ${wrong.length}`);
+    assert.equal(attackPaths.length, 20);
+    assert.deepEqual(wrong.slice(0, 3), [], `${wrong.length} responses were not the app's answer to the request sent`);
+
+    // picket saw every copy: 200 more mirrored transactions, exactly the 20 attacks would-block, none dropped.
+    let counts = baseline;
+    await waitUntil('picket to count the 200 mirrored copies', 30_000, async () => {
+      counts = await mirrorCounts(adminPort);
+      return total(counts) - total(baseline) >= 200;
+    }, 250).catch(() => undefined);
+    const figures = `mirrored ${total(counts) - total(baseline)}, would-block ${delta(counts, baseline, 'would-block')}, allowed ${delta(counts, baseline, 'allowed')}, dropped ${counts.get('dropped')}`;
+    log(`picket metrics: ${figures}`);
+    assert.equal(total(counts) - total(baseline), 200, figures);
+    assert.equal(delta(counts, baseline, 'would-block'), 20, figures);
+    assert.equal(delta(counts, baseline, 'allowed'), 180, figures);
+    assert.equal(counts.get('dropped'), 0, figures);
+
+    // The audit log (stdout): one would-block line per attack, with the original URI and the client (not nginx).
+    type Line = { mode?: string; verdict?: string; client?: { address: string }; request?: { method: string; uri: string }; interruption?: { ruleId?: number } };
+    let audit: Line[] = [];
+    await waitUntil('the 20 attacks in picket\'s audit log', 30_000, async () => {
+      audit = (await serviceLogs(`${MIRROR}_picket`)).split('\n').flatMap((line) => {
+        if (!line.startsWith('{') || !line.includes('"verdict"')) return [];
+        try {
+          // Audit lines, not the logger's warnings about the same requests (those have a level and a msg).
+          const parsed = JSON.parse(line) as Line & { level?: unknown };
+          return parsed.level === undefined && typeof parsed.client === 'object' ? [parsed] : [];
+        } catch {
+          return [];
+        }
+      }).filter((l) => l.request?.uri.includes('r=up-') === true);
+      return audit.length >= 20;
+    }, 1000).catch(() => undefined);
+    const meshPrefix = MESH_SUBNET.replace(/\.0\/24$/, '.');
+    log(`audit lines for this traffic: ${audit.length}: ${[...new Set(audit.map((l) => `${l.mode}/${l.verdict}`))].join(', ')}; clients ${[...new Set(audit.map((l) => l.client?.address))].join(', ')}`);
+    assert.deepEqual(audit.map((l) => l.request?.uri).sort(), [...attackPaths].sort(), 'exactly the attacks are audited, each with its original URI');
+    for (const line of audit) {
+      assert.equal(line.mode, 'mirror');
+      assert.equal(line.verdict, 'would-block', line.request?.uri);
+      assert.ok(line.interruption?.ruleId !== undefined, `${line.request?.uri}: the interrupting rule is named`);
+      assert.ok(line.client?.address && !line.client.address.startsWith(meshPrefix), `client ${line.client?.address}: from X-Forwarded-For, not nginx's mesh address`);
+    }
+    assert.ok(audit.some((l) => l.request?.method === 'POST'), 'an attack in a form body reached picket through the mirror');
+
+    // picket gone: clients see no difference.
+    await sh('docker', ['service', 'scale', '-d', `${MIRROR}_picket=0`]);
+    await waitUntil('picket to stop', 60_000, async () => {
+      const { stdout } = await sh('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${MIRROR}_picket`]);
+      return stdout.trim() === '';
+    }, 250);
+    const t2 = Date.now();
+    const without = await mirrorTraffic(mirrorPort, 100, 'down');
+    tasks = await appTasks();
+    const failedWithout = without.filter((x) => !answeredByApp(x, tasks));
+    log(`picket scaled to 0: ${without.length} requests through nginx in ${Date.now() - t2} ms, not the app's own answer: ${failedWithout.length}`);
+    assert.deepEqual(failedWithout.slice(0, 3), [], `${failedWithout.length} requests failed or changed with picket down`);
+    // ... while nginx did try to mirror them: its error log names the failed mirror subrequests.
+    let mirrorErrors = 0;
+    await waitUntil('nginx\'s errors for the failed mirror copies', 10_000, async () => {
+      const lines = (await serviceLogs(`${MIRROR}_nginx`)).split('\n');
+      mirrorErrors = lines.filter((l) => l.includes('subrequest: "/_picket_mirror"') && l.includes('r=down-')).length;
+      return mirrorErrors > 0;
+    }, 500).catch(() => undefined);
+    log(`nginx error lines for mirror copies that found no picket: ${mirrorErrors}`);
+    assert.ok(mirrorErrors > 0, 'nginx attempted the mirror copies while picket was down');
+    await removeStack(MIRROR);
+    await sh('docker', ['config', 'rm', MIRROR_CONFIG]);
   }
 });

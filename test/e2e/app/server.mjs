@@ -1,4 +1,5 @@
-// The e2e upstream: answers every request with the Swarm task that served it.
+// The e2e upstream: answers every request with the Swarm task that served it
+// and the request it received.
 // On SIGTERM it keeps serving for DRAIN_MS (as a well-behaved app drains), and
 // says so in x-draining-ms, so the test can see whether picket still sent it
 // traffic after Swarm decided to stop it. Then it closes and exits.
@@ -15,10 +16,16 @@ const server = createServer((req, res) => {
     res.end('ok');
     return;
   }
-  const headers = { 'content-type': 'application/json', 'x-task': task };
-  if (sigtermAt !== undefined) headers['x-draining-ms'] = String(Date.now() - sigtermAt);
-  res.writeHead(200, headers);
-  res.end(JSON.stringify({ task, slot: process.env.TASK_SLOT ?? null, host: hostname() }));
+  // The request as the app received it (method, URI, body size): the mirror
+  // test checks that what reached the app is exactly what the client sent.
+  let bodyBytes = 0;
+  req.on('data', (chunk) => (bodyBytes += chunk.length));
+  req.on('end', () => {
+    const headers = { 'content-type': 'application/json', 'x-task': task };
+    if (sigtermAt !== undefined) headers['x-draining-ms'] = String(Date.now() - sigtermAt);
+    res.writeHead(200, headers);
+    res.end(JSON.stringify({ task, slot: process.env.TASK_SLOT ?? null, host: hostname(), method: req.method, url: req.url, bodyBytes }));
+  });
 });
 server.keepAliveTimeout = 5000;
 server.listen(port, () => console.log(`app ${task} listening on ${port}`));
