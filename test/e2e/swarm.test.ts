@@ -249,15 +249,18 @@ interface Exchange {
   readonly task?: string;
   readonly answer: string;
   readonly error?: string;
+  /** Request sent → answer read. */
+  readonly ms: number;
 }
 
 /** One request with an optional form body; resolves with the whole answer (never rejects). */
 function send(port: number, agent: Agent, method: string, path: string, body = ''): Promise<Exchange> {
   const headers: Record<string, string> = { host: 'shop.test', accept: '*/*', 'user-agent': 'picket-e2e' };
   if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  const start = performance.now();
   return new Promise((resolvePromise) => {
     const done = (status: number, answer: string, task?: string, error?: string) =>
-      resolvePromise({ method, path, body, status, answer, ...(task === undefined ? {} : { task }), ...(error === undefined ? {} : { error }) });
+      resolvePromise({ method, path, body, status, answer, ms: performance.now() - start, ...(task === undefined ? {} : { task }), ...(error === undefined ? {} : { error }) });
     const req = request({ host: '127.0.0.1', port, path, method, agent, headers, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -358,6 +361,12 @@ async function serviceLogs(service: string): Promise<string> {
     text += `${out.stdout}\n${out.stderr}\n`;
   }
   return text;
+}
+
+/** Median and max of the exchanges' times: figures for the log, never asserted. */
+function latency(exchanges: readonly Exchange[]): string {
+  const ms = exchanges.map((x) => x.ms).sort((a, b) => a - b);
+  return `median ${ms[ms.length >> 1]?.toFixed(1)} ms, max ${ms.at(-1)?.toFixed(1)} ms`;
 }
 
 const total = (counts: Map<string, number>) => [...counts].filter(([k]) => k !== 'dropped').reduce((sum, [, n]) => sum + n, 0);
@@ -772,7 +781,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     const attackPaths = exchanges.filter((x) => x.attack).map((x) => x.path);
     let tasks = await appTasks();
     const wrong = exchanges.filter((x) => !answeredByApp(x, tasks));
-    log(`through nginx: ${exchanges.length} requests (${attackPaths.length} attacks) in ${trafficMs} ms; not the app's own answer: ${wrong.length}`);
+    log(`through nginx: ${exchanges.length} requests (${attackPaths.length} attacks) in ${trafficMs} ms (${latency(exchanges)}); not the app's own answer: ${wrong.length}`);
     assert.equal(attackPaths.length, 20);
     assert.deepEqual(wrong.slice(0, 3), [], `${wrong.length} responses were not the app's answer to the request sent`);
 
@@ -826,7 +835,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
     const without = await mirrorTraffic(mirrorPort, 100, 'down');
     tasks = await appTasks();
     const failedWithout = without.filter((x) => !answeredByApp(x, tasks));
-    log(`picket scaled to 0: ${without.length} requests through nginx in ${Date.now() - t2} ms, not the app's own answer: ${failedWithout.length}`);
+    log(`picket scaled to 0: ${without.length} requests through nginx in ${Date.now() - t2} ms (${latency(without)}), not the app's own answer: ${failedWithout.length}`);
     assert.deepEqual(failedWithout.slice(0, 3), [], `${failedWithout.length} requests failed or changed with picket down`);
     // ... while nginx did try to mirror them: its error log names the failed mirror subrequests.
     let mirrorErrors = 0;
