@@ -20,8 +20,7 @@ import type { MatchState } from './operators/types.ts';
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
-import { runChain } from './transform-chain.ts';
-import type { ChainCache } from './transform-chain.ts';
+import { ChainCache, runChain } from './transform-chain.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -68,7 +67,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   /** Which removals apply to a rule, computed once per rule (tag/msg regexes are not cheap). */
   readonly #removalsByRule = new Map<Rule, TargetSelector[] | null>();
 
-  readonly #cache: ChainCache = [];
+  readonly #cache: ChainCache;
   #currentRule: Rule | null = null;
   #ruleCollection: VarCollection | null = null;
 
@@ -90,6 +89,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#waf = waf;
     this.id = id;
     const c = waf.config;
+    this.#cache = new ChainCache(waf.chains.size);
     this.#ruleEngine = c.ruleEngine;
     this.#requestBodyAccess = c.requestBodyAccess;
     this.#responseBodyAccess = c.responseBodyAccess;

@@ -3,8 +3,8 @@
  * (`t:none,t:urlDecodeUni,t:lowercase`...) share cache entries.
  *
  * Every prefix of every chain is a node with a small integer id; a transaction
- * caches, per node, original value → transformed value (coraza's per-prefix
- * cache, keyed by the value itself since transformations are pure functions).
+ * caches, per original value, the result of each node (coraza's per-prefix cache,
+ * keyed by the value itself since transformations are pure functions).
  */
 import type { Transformation } from './transformations/types.ts';
 
@@ -40,15 +40,38 @@ export class ChainRegistry {
   }
 }
 
-/** Per-transaction cache: node id → (original value → transformed value). */
-export type ChainCache = (Map<string, string> | undefined)[];
+/**
+ * Per-transaction cache: original value → its results, one slot per chain node id.
+ * One Map entry and one array per distinct value (a transaction has tens of them,
+ * each transformed by tens of chains) instead of one growing Map per node.
+ */
+export class ChainCache {
+  readonly #size: number;
+  readonly #byValue = new Map<string, (string | undefined)[]>();
+
+  /** `size`: the registry's node count when the ruleset was built. */
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  /** The slots of `value`, created on first use. */
+  slots(value: string): (string | undefined)[] {
+    let slots = this.#byValue.get(value);
+    if (slots === undefined) {
+      slots = new Array<string | undefined>(this.#size);
+      this.#byValue.set(value, slots);
+    }
+    return slots;
+  }
+}
 
 /** The value after the whole chain, reusing the longest cached prefix. */
 export function runChain(value: string, nodes: readonly ChainNode[], cache: ChainCache): string {
+  const slots = cache.slots(value);
   let i = nodes.length - 1;
   let current = value;
   for (; i >= 0; i--) {
-    const hit = cache[(nodes[i] as ChainNode).id]?.get(value);
+    const hit = slots[(nodes[i] as ChainNode).id];
     if (hit !== undefined) {
       current = hit;
       break;
@@ -57,12 +80,7 @@ export function runChain(value: string, nodes: readonly ChainNode[], cache: Chai
   for (let j = i + 1; j < nodes.length; j++) {
     const node = nodes[j] as ChainNode;
     current = node.fn(current);
-    let map = cache[node.id];
-    if (map === undefined) {
-      map = new Map();
-      cache[node.id] = map;
-    }
-    map.set(value, current);
+    slots[node.id] = current;
   }
   return current;
 }
