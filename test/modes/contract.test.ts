@@ -109,9 +109,9 @@ for (const engine of ENGINES) for (const mode of ['inline', 'detect', 'mirror'] 
       });
     }
 
-    // Reads what the fake recorded; the real engine's view is covered by its own suites.
-    it('the engine sees the raw request-target, method, protocol and headers in order', { skip: !(waf instanceof FakeWaf) && 'reads the fake engine\'s record of its inputs' }, async () => {
-      if (!(waf instanceof FakeWaf)) return;
+    // Reads what the fake recorded, so it runs against the fake only; the real
+    // engine's view of its inputs is covered by the engine's own suites.
+    if (waf instanceof FakeWaf) it('the engine sees the raw request-target, method, protocol and headers in order', async () => {
       const response = await send(proxy.port, { path: '/p%20q?a=%27x', headers: { 'X-First': '1', 'x-second': 'caf\u00e9' } });
       const tx = waf.tx(idFrom(response));
       assert.equal(tx.uri, '/p%20q?a=%27x');
