@@ -20,8 +20,8 @@ export interface ReportFields {
 }
 
 export function headerPairs(raw: readonly string[]): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  const pairs = new Array<[string, string]>(raw.length >> 1);
+  for (let i = 0; i < pairs.length; i++) pairs[i] = [raw[2 * i]!, raw[2 * i + 1]!];
   return pairs;
 }
 

@@ -11,7 +11,7 @@
  * - X-Request-Id carries the transaction id both ways.
  */
 
-const HOP_BY_HOP = new Set([
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade',
   'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
 ]);
@@ -41,20 +41,26 @@ export interface ForwardedInfo {
   readonly replaceHost?: string;
 }
 
-/** Lower-cased names that must not cross this hop: the fixed list plus those named in Connection. */
-export function hopByHopNames(raw: readonly string[]): Set<string> {
-  const names = new Set(HOP_BY_HOP);
+/**
+ * Lower-cased names that must not cross this hop: the fixed list plus those
+ * named in Connection. Without a Connection header the shared fixed set is
+ * returned (callers only read it), so most requests copy nothing.
+ */
+export function hopByHopNames(raw: readonly string[]): ReadonlySet<string> {
+  let names: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'connection') continue;
+    const name = raw[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    names ??= new Set(HOP_BY_HOP);
     for (const token of raw[i + 1]!.split(',')) {
-      const name = token.trim().toLowerCase();
-      if (name) names.add(name);
+      const listed = token.trim().toLowerCase();
+      if (listed) names.add(listed);
     }
   }
-  return names;
+  return names ?? HOP_BY_HOP;
 }
 
-function isHopByHop(lower: string, names: Set<string>): boolean {
+function isHopByHop(lower: string, names: ReadonlySet<string>): boolean {
   return names.has(lower) || lower.startsWith('proxy-');
 }
 
@@ -63,7 +69,8 @@ export function rawValues(raw: readonly string[], name: string): string[] {
   const lower = name.toLowerCase();
   const values: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === lower) values.push(raw[i + 1]!);
+    // Length first: latin1 names keep their length when lower-cased, and most differ in it.
+    if (raw[i]!.length === lower.length && raw[i]!.toLowerCase() === lower) values.push(raw[i + 1]!);
   }
   return values;
 }
@@ -102,7 +109,7 @@ export function upstreamRequestHeaders(raw: readonly string[], info: ForwardedIn
   }
   if (info.replaceHost !== undefined) out.unshift('Host', info.replaceHost);
   if (upgrade) out.push('Connection', 'Upgrade');
-  const chain = [...incomingFor, info.peerAddress].join(', ');
+  const chain = incomingFor.length === 0 ? info.peerAddress : `${incomingFor.join(', ')}, ${info.peerAddress}`;
   out.push(
     'X-Forwarded-For', chain,
     'X-Forwarded-Proto', incomingProto ?? info.proto,

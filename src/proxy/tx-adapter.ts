@@ -81,7 +81,13 @@ export class EngineSession {
   /** Whether request body bytes should be fed (false once the engine failed or interrupted). */
   get requestBodyAccess(): boolean {
     const tx = this.#live();
-    return tx ? this.#guard(() => tx.requestBodyAccess, false) : false;
+    if (!tx) return false;
+    try {
+      return tx.requestBodyAccess;
+    } catch (error) {
+      this.#fail(error, true);
+      return false;
+    }
   }
 
   /** Bytes of request body the engine inspects (SecRequestBodyLimit); the proxy buffers no more than this. */
@@ -91,7 +97,13 @@ export class EngineSession {
 
   get responseBodyAccess(): boolean {
     const tx = this.#live();
-    return tx ? this.#guard(() => tx.responseBodyAccess, false) : false;
+    if (!tx) return false;
+    try {
+      return tx.responseBodyAccess;
+    } catch (error) {
+      this.#fail(error, true);
+      return false;
+    }
   }
 
   get responseBodyLimit(): number {
@@ -140,6 +152,25 @@ export class EngineSession {
     // Phase 5 runs even after an engine error, so the transaction is still logged; a second error is not reported again.
     if (tx && !this.#finished) this.#guard(() => tx.processLogging(), undefined);
     this.#finished = true;
+    if (tx) {
+      // One pass over the transaction's getters; only if one of them throws
+      // are they read one by one, each with its own fallback.
+      try {
+        return {
+          interruption: this.#interruption ?? tx.interruption ?? tx.wouldInterrupt,
+          matchedRules: tx.matchedRules,
+          scores: {
+            inbound: score(tx.txValue('blocking_inbound_anomaly_score')),
+            outbound: score(tx.txValue('blocking_outbound_anomaly_score')),
+          },
+          auditRelevant: tx.auditRelevant,
+          engineMs: this.#ms,
+          failed: this.#failed,
+        };
+      } catch {
+        // fall through
+      }
+    }
     const read = <T>(fn: (t: Transaction) => T, fallback: T): T => (tx ? this.#guard(() => fn(tx), fallback, false) : fallback);
     return {
       interruption: this.#interruption ?? read((t) => t.interruption ?? t.wouldInterrupt, null),
@@ -173,15 +204,20 @@ export class EngineSession {
     try {
       return run();
     } catch (error) {
-      if (!this.#failed) {
-        this.#observer.engineError(error, this.id);
-        this.#logger.error({ err: error, txId: this.id }, 'engine error: request passed uninspected (fail-open)');
-      }
-      if (disable) this.#failed = true;
+      this.#fail(error, disable);
       return fallback;
     } finally {
       this.#ms += performance.now() - start;
     }
+  }
+
+  /** Reports an engine exception once; `disable` bypasses the engine from then on. */
+  #fail(error: unknown, disable: boolean): void {
+    if (!this.#failed) {
+      this.#observer.engineError(error, this.id);
+      this.#logger.error({ err: error, txId: this.id }, 'engine error: request passed uninspected (fail-open)');
+    }
+    if (disable) this.#failed = true;
   }
 }
 

@@ -165,7 +165,7 @@ function parseResponseHead(text: string): ParsedHead | null {
 }
 
 function refusalHeaders(raw: readonly string[], requestId: string): string[] {
-  const drop = hopByHopNames(raw);
+  const drop = new Set(hopByHopNames(raw));
   drop.delete('transfer-encoding');
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
