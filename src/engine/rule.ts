@@ -49,6 +49,8 @@ export class Rule {
   operatorName = '';
   operatorArgument = '';
   negated = false;
+  /** False when the operator argument holds a macro (`%{...}`): its result may then depend on more than the input. */
+  constantOperand = true;
   transformations: ChainNode[] = [];
   multiMatch = false;
   capture = false;

@@ -20,7 +20,7 @@ import type { MatchState } from './operators/types.ts';
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
-import { ChainCache, runChain } from './transform-chain.ts';
+import { ChainCache, runChain, type CachedValue } from './transform-chain.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -82,6 +82,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   readonly #vKey: (string | null)[] = [];
   readonly #vVal: string[] = [];
   #vn = 0;
+  /** Stamp of the current link evaluation, for CachedValue.noMatchIn (see #evaluateLink). */
+  #stamp = 0;
   /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
   #xmlViews: Map<string, XmlDocument> | null = null;
 
@@ -418,6 +420,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const vars = this.#vVar;
     const keys = this.#vKey;
     const vals = this.#vVal;
+    // Repeated values (JSON arrays name every element alike) are matched once per link. Only
+    // "no match" is remembered: then a constant-operand operator wrote nothing (captures are
+    // written on a match) and read only the input; a match (running actions) starts a new stamp.
+    const memo = n > 1 && !negated && link.constantOperand && !link.multiMatch;
+    let stamp = memo ? ++this.#stamp : 0;
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
@@ -435,10 +442,15 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           matched ||= hit;
         }
       } else {
-        const value = chain.length === 0 ? raw : runChain(raw, chain, this.#cache);
+        const entry = memo || chain.length > 0 ? this.#cache.get(raw) : null;
+        if (memo && (entry as CachedValue).noMatchIn === stamp) continue;
+        const value = entry === null || chain.length === 0 ? raw : runChain(raw, entry, chain, this.#cache);
         if (op.match(value, this) !== negated) {
           matched = true;
           this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
+          if (memo) stamp = ++this.#stamp;
+        } else if (memo) {
+          (entry as CachedValue).noMatchIn = stamp;
         }
       }
       if (matched && stopEarly) break;

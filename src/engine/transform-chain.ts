@@ -40,38 +40,50 @@ export class ChainRegistry {
   }
 }
 
+/** What a transaction remembers about one distinct original value. */
+export interface CachedValue {
+  /** Result of each chain node for this value, indexed by node id; null until a chain runs. */
+  results: (string | undefined)[] | null;
+  /** The last link evaluation (a transaction-wide stamp) whose operator did not match this value. */
+  noMatchIn: number;
+}
+
 /**
- * Per-transaction cache: original value → its results, one slot per chain node id.
- * One Map entry and one array per distinct value (a transaction has tens of them,
- * each transformed by tens of chains) instead of one growing Map per node.
+ * Per-transaction cache: original value → its record. One Map entry and one
+ * array per distinct value (a transaction has tens of them, each transformed
+ * by tens of chains) instead of one growing Map per node.
  */
 export class ChainCache {
-  readonly #size: number;
-  readonly #byValue = new Map<string, (string | undefined)[]>();
+  readonly size: number;
+  readonly #byValue = new Map<string, CachedValue>();
 
   /** `size`: the registry's node count when the ruleset was built. */
   constructor(size: number) {
-    this.#size = size;
+    this.size = size;
   }
 
-  /** The slots of `value`, created on first use. */
-  slots(value: string): (string | undefined)[] {
-    let slots = this.#byValue.get(value);
-    if (slots === undefined) {
-      slots = new Array<string | undefined>(this.#size);
-      this.#byValue.set(value, slots);
+  /** The record of `value`, created on first use. */
+  get(value: string): CachedValue {
+    let entry = this.#byValue.get(value);
+    if (entry === undefined) {
+      entry = { results: null, noMatchIn: 0 };
+      this.#byValue.set(value, entry);
     }
-    return slots;
+    return entry;
   }
 }
 
-/** The value after the whole chain, reusing the longest cached prefix. */
-export function runChain(value: string, nodes: readonly ChainNode[], cache: ChainCache): string {
-  const slots = cache.slots(value);
+/** `value` (whose record is `entry`) after the whole chain, reusing the longest cached prefix. */
+export function runChain(value: string, entry: CachedValue, nodes: readonly ChainNode[], cache: ChainCache): string {
+  let results = entry.results;
+  if (results === null) {
+    results = new Array<string | undefined>(cache.size);
+    entry.results = results;
+  }
   let i = nodes.length - 1;
   let current = value;
   for (; i >= 0; i--) {
-    const hit = slots[(nodes[i] as ChainNode).id];
+    const hit = results[(nodes[i] as ChainNode).id];
     if (hit !== undefined) {
       current = hit;
       break;
@@ -80,7 +92,7 @@ export function runChain(value: string, nodes: readonly ChainNode[], cache: Chai
   for (let j = i + 1; j < nodes.length; j++) {
     const node = nodes[j] as ChainNode;
     current = node.fn(current);
-    slots[node.id] = current;
+    results[node.id] = current;
   }
   return current;
 }

@@ -101,6 +101,7 @@ function compile(builder: RulesetBuilder, d: Directive, targets: string | null, 
     rule.operatorName = op.name;
     rule.operatorArgument = op.argument;
     rule.negated = op.negated;
+    rule.constantOperand = !op.argument.includes('%{');
   }
 
   const defaults = defaultsFor(builder, rule.phase);
