@@ -43,7 +43,7 @@ function forwardedInfo(exchange: ExchangeBase, client: SocketAddress, trusted: b
     trustedPeer: trusted,
     proto: 'http',
     host: exchange.absoluteHost ?? exchange.req.headers.host ?? '',
-    ...(exchange.absoluteHost !== undefined ? { replaceHost: exchange.absoluteHost } : {}),
+    replaceHost: exchange.absoluteHost,
   };
 }
 

@@ -242,7 +242,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
    * `GET / HTTP/0.9` alike as 0.9 and parses header fields after them: 400
    * with a status line. Versions above 1.x: 505.
    */
-  const accept = (req: IncomingMessage, id: string, expectContinue = false): ExchangeBase | number => {
+  const accept = <T extends object>(req: IncomingMessage, id: string, expectContinue: boolean, attach: T): (ExchangeBase & T) | number => {
     if (req.httpVersionMajor === 0) return 400;
     if (req.httpVersionMajor !== 1) return 505;
     const target = req.url ?? '';
@@ -264,9 +264,11 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       local: { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
       route: services.routeFor(authority ?? req.headers.host, target),
       forwardPath,
-      ...(authority !== undefined ? { absoluteHost: authority } : {}),
+      absoluteHost: authority,
       expectContinue,
       services,
+      // The response or socket joins here, not by copying the exchange afterwards.
+      ...attach,
     };
   };
 
@@ -336,14 +338,14 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     const id = requestIdFrom(req.headers['x-request-id']);
     currentRequestId.set(req.socket, id);
     if (closing) res.shouldKeepAlive = false;
-    const exchange = accept(req, id, expectContinue);
+    const exchange = accept(req, id, expectContinue, { res });
     if (typeof exchange === 'number') {
       // A client waiting for `100 Continue` is refused without uploading: no body to inspect then.
       refuse({ id, ...addresses(req.socket), head: headOf(req), body: expectContinue ? null : req, status: exchange, answer: answerOnResponse(res, id) });
       return;
     }
     const mode = selectMode(options.mode, exchange.route?.route);
-    track(mode.handle({ ...exchange, res }), id);
+    track(mode.handle(exchange), id);
   };
 
   server.on('request', guarded('request', onRequest(false)));
@@ -353,7 +355,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   server.on('upgrade', guarded('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     socket.on('error', () => socket.destroy());
-    const exchange = accept(req, id);
+    const exchange = accept(req, id, false, { socket, head });
     if (typeof exchange === 'number' || closing) {
       const status = typeof exchange === 'number' ? exchange : 503;
       refuse({ id, ...addresses(socket), head: headOf(req), body: null, status, answer: answerOnSocket(socket, id, req.headers.accept) });
@@ -362,7 +364,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     const mode = selectMode(options.mode, exchange.route?.route);
-    track(mode.handleUpgrade({ ...exchange, socket, head }), id);
+    track(mode.handleUpgrade(exchange), id);
   }));
 
   server.on('connect', guarded('connect', (req: IncomingMessage, socket: Duplex) => {

@@ -263,10 +263,10 @@ export interface RequestBodyResult {
  * runs out, reading stops as at the limit and `overBudget` is set.
  */
 export async function readRequestBody(session: EngineSession, req: IncomingMessage, budget?: ByteBudget): Promise<RequestBodyResult> {
-  const nothingHeld = { overBudget: false, release: () => undefined };
+  const nothingHeld = { overBudget: false, release: nothing };
   if (!hasRequestBody(req)) {
     const interruption = session.processRequestBody();
-    return { interruption, aborted: false, pending: false, ...nothingHeld, forwardBody: () => null };
+    return { interruption, aborted: false, pending: false, overBudget: false, release: nothing, forwardBody: noBody };
   }
   if (!session.requestBodyAccess) {
     const interruption = session.processRequestBody();
@@ -321,7 +321,7 @@ export async function readRequestBody(session: EngineSession, req: IncomingMessa
 
   if (outcome === 'aborted') {
     release();
-    return { interruption: null, aborted: true, pending: false, ...nothingHeld, forwardBody: () => null };
+    return { interruption: null, aborted: true, pending: false, ...nothingHeld, forwardBody: noBody };
   }
   if (outcome === 'end') {
     const interruption = session.processRequestBody();
@@ -346,6 +346,9 @@ function streamRest(req: IncomingMessage, prefix: readonly Buffer[]): Readable {
   req.once('close', onAbort);
   return body;
 }
+
+const nothing = (): void => undefined;
+const noBody = (): null => null;
 
 function once<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
