@@ -19,10 +19,18 @@ export const BASE64_VALUE: Int8Array = (() => {
   return table;
 })();
 
+/** Reused output buffer: only the result string is allocated per call (transformations do not nest). */
+let scratch = Buffer.allocUnsafe(256);
+
 export const base64Decode: Transformation = (input) => {
   let valid = 0;
   while (valid < input.length && (BASE64_VALUE[input.charCodeAt(valid) & 0xff] as number) >= 0) valid++;
-  const bytes: number[] = [];
+  // Every 4 characters give 3 bytes; fewer than 2 give none.
+  const most = (valid * 3) >> 2;
+  if (most === 0) return '';
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(Math.max(most, scratch.length * 2));
+  const out = scratch;
+  let n = 0;
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < valid; i++) {
@@ -30,8 +38,8 @@ export const base64Decode: Transformation = (input) => {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      bytes.push((acc >> bits) & 0xff);
+      out[n++] = (acc >> bits) & 0xff;
     }
   }
-  return Buffer.from(bytes).toString('latin1');
+  return out.toString('latin1', 0, n);
 };
