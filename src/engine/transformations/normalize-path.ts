@@ -19,6 +19,9 @@ const DOT = 0x2e;
 export function normalizePathBytes(input: string, win: boolean): string {
   const len = input.length;
   if (len === 0) return input;
+  // Without a separator only a final `.` is ever looked at: such inputs come back unchanged
+  // (most values rules run this on), so skip the copy into a Buffer.
+  if (input.charCodeAt(len - 1) !== DOT && !input.includes('/') && !(win && input.includes('\\'))) return input;
   const buf = Buffer.from(input, 'latin1');
   const end = len - 1;
   let src = 0;
