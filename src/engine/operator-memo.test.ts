@@ -19,6 +19,12 @@ describe('per-link operator memo', () => {
     assert.equal(tx.txValue('n'), '2');
   });
 
+  it('multiMatch: matches every repeated value in each of its forms', () => {
+    const tx = run('SecRule ARGS "@rx ^x" "id:1,phase:1,pass,nolog,multiMatch,t:none,t:lowercase,t:trim,setvar:tx.n=+1"', 'a=X%20&b=q&c=X%20&d=q&e=x');
+    // 'X ' matches as 'x ' and 'x'; 'x' once (the steps leave it unchanged).
+    assert.equal(tx.txValue('n'), '5');
+  });
+
   it('keeps the captures of the last matching value', () => {
     const tx = run('SecRule ARGS "@rx ^(v\\d)" "id:1,phase:1,pass,nolog,capture,setvar:tx.last=%{tx.1}"', 'a=v1&b=x&c=v2&d=x&e=v1z');
     assert.equal(tx.txValue('last'), 'v1');

@@ -20,7 +20,7 @@ import type { MatchState } from './operators/types.ts';
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
-import { ChainCache, runChain, type CachedValue } from './transform-chain.ts';
+import { ChainCache, resultsOf, runChain, type CachedValue, type ChainNode } from './transform-chain.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -421,25 +421,43 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const keys = this.#vKey;
     const vals = this.#vVal;
     // Repeated values (JSON arrays name every element alike) are matched once per link. Only
-    // "no match" is remembered: then a constant-operand operator wrote nothing (captures are
-    // written on a match) and read only the input; a match (running actions) starts a new stamp.
-    const memo = n > 1 && !negated && link.constantOperand && !link.multiMatch;
+    // "no match" (multiMatch: in every form) is remembered: then a constant-operand operator
+    // wrote nothing (captures are written on a match) and read only the input; a match
+    // (running actions) starts a new stamp.
+    const memo = n > 1 && !negated && link.constantOperand;
     let stamp = memo ? ++this.#stamp : 0;
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
-        const name = nameOf(vars[i] as string, keys[i] as string | null);
+        const entry = this.#cache.get(raw);
+        if (memo && entry.noMatchIn === stamp) continue;
+        // The raw value, then every step that changed it (results cached like runChain's).
+        const results = resultsOf(entry, this.#cache);
+        let name: string | null = null;
         let current = raw;
-        let hit = op.match(current, this) !== negated;
-        if (hit) this.#onMatch(name, current, actions);
-        matched ||= hit;
-        for (const node of chain) {
-          const next = node.fn(current);
+        if (op.match(current, this) !== negated) {
+          name = nameOf(vars[i] as string, keys[i] as string | null);
+          this.#onMatch(name, current, actions);
+          matched = true;
+        }
+        for (let j = 0; j < chain.length; j++) {
+          const node = chain[j] as ChainNode;
+          let next = results[node.id];
+          if (next === undefined) {
+            next = node.fn(current);
+            results[node.id] = next;
+          }
           if (next === current) continue;
           current = next;
-          hit = op.match(current, this) !== negated;
-          if (hit) this.#onMatch(name, current, actions);
-          matched ||= hit;
+          if (op.match(current, this) !== negated) {
+            name ??= nameOf(vars[i] as string, keys[i] as string | null);
+            this.#onMatch(name, current, actions);
+            matched = true;
+          }
+        }
+        if (memo) {
+          if (name === null) entry.noMatchIn = stamp;
+          else stamp = ++this.#stamp;
         }
       } else {
         const entry = memo || chain.length > 0 ? this.#cache.get(raw) : null;

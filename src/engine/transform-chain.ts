@@ -73,13 +73,19 @@ export class ChainCache {
   }
 }
 
-/** `value` (whose record is `entry`) after the whole chain, reusing the longest cached prefix. */
-export function runChain(value: string, entry: CachedValue, nodes: readonly ChainNode[], cache: ChainCache): string {
+/** The per-node results of `entry`, created on first use. */
+export function resultsOf(entry: CachedValue, cache: ChainCache): (string | undefined)[] {
   let results = entry.results;
   if (results === null) {
     results = new Array<string | undefined>(cache.size);
     entry.results = results;
   }
+  return results;
+}
+
+/** `value` (whose record is `entry`) after the whole chain, reusing the longest cached prefix. */
+export function runChain(value: string, entry: CachedValue, nodes: readonly ChainNode[], cache: ChainCache): string {
+  const results = resultsOf(entry, cache);
   let i = nodes.length - 1;
   let current = value;
   for (; i >= 0; i--) {
