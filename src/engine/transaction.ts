@@ -81,6 +81,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   readonly #vVar: string[] = [];
   readonly #vKey: (string | null)[] = [];
   readonly #vVal: string[] = [];
+  /** The collection entry each value came from (null for single values, counts, XML). */
+  readonly #vEnt: (Entry | null)[] = [];
   #vn = 0;
   /** Stamp of the current link evaluation, for CachedValue.noMatchIn (see #evaluateLink). */
   #stamp = 0;
@@ -429,7 +431,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
-        const entry = this.#cache.get(raw);
+        const entry = this.#record(i, raw);
         if (memo && entry.noMatchIn === stamp) continue;
         // The raw value, then every step that changed it (results cached like runChain's).
         const results = resultsOf(entry, this.#cache);
@@ -460,7 +462,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           else stamp = ++this.#stamp;
         }
       } else {
-        const entry = memo || chain.length > 0 ? this.#cache.get(raw) : null;
+        const entry = memo || chain.length > 0 ? this.#record(i, raw) : null;
         if (memo && (entry as CachedValue).noMatchIn === stamp) continue;
         const value = entry === null || chain.length === 0 ? raw : runChain(raw, entry, chain, this.#cache);
         if (op.match(value, this) !== negated) {
@@ -476,6 +478,18 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return matched;
   }
 
+  /** The cache record of value `i` (`raw`): kept on its collection entry, else looked up by value. */
+  #record(i: number, raw: string): CachedValue {
+    const e = this.#vEnt[i];
+    if (e == null) return this.#cache.get(raw);
+    let rec = e.cached;
+    if (rec === null || rec.owner !== this.#cache) {
+      rec = this.#cache.get(raw);
+      e.cached = rec;
+    }
+    return rec;
+  }
+
   #onMatch(name: string, value: string, actions: readonly { execute(h: ActionHost): void }[]): void {
     const d = this.data;
     d.matchedVar = value;
@@ -484,8 +498,9 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     for (const a of actions) a.execute(this);
   }
 
-  #push(variable: string, key: string | null, value: string): void {
+  #push(variable: string, key: string | null, value: string, entry: Entry | null = null): void {
     const i = this.#vn++;
+    this.#vEnt[i] = entry;
     this.#vVar[i] = variable;
     this.#vKey[i] = key;
     this.#vVal[i] = value;
@@ -519,7 +534,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       if (re !== undefined && !re.test(e.key)) continue;
       if (filter && isExcluded(variable, e.key, exclusions, removals)) continue;
       if (target.count) count++;
-      else this.#push(variable, e.key, e.value);
+      else this.#push(variable, e.key, e.value, e);
     }
     if (target.count) this.#push(target.countName, null, String(count));
   }

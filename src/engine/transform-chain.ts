@@ -42,6 +42,8 @@ export class ChainRegistry {
 
 /** What a transaction remembers about one distinct original value. */
 export interface CachedValue {
+  /** The transaction's cache this record belongs to (entries of shared collections outlive it). */
+  readonly owner: ChainCache;
   /** Result of each chain node for this value, indexed by node id; null until a chain runs. */
   results: (string | undefined)[] | null;
   /** The last link evaluation (a transaction-wide stamp) whose operator did not match this value. */
@@ -66,7 +68,7 @@ export class ChainCache {
   get(value: string): CachedValue {
     let entry = this.#byValue.get(value);
     if (entry === undefined) {
-      entry = { results: null, noMatchIn: 0 };
+      entry = { owner: this, results: null, noMatchIn: 0 };
       this.#byValue.set(value, entry);
     }
     return entry;

@@ -20,7 +20,7 @@ export class MapCollection implements Collection {
   }
 
   add(key: string, value: string): void {
-    const entry: Entry = { key, value };
+    const entry: Entry = { key, value, cached: null };
     this.#entries.push(entry);
     if (this.#index !== null) {
       const lower = key.toLowerCase();

@@ -1,7 +1,11 @@
+import type { CachedValue } from '../transform-chain.ts';
+
 /** One key/value of a collection. Keys keep their original case; lookups ignore it. */
 export interface Entry {
   readonly key: string;
   readonly value: string;
+  /** The evaluating transaction's record of `value` (transaction.ts), saving a Map lookup per rule. */
+  cached: CachedValue | null;
 }
 
 /** What rules read from a collection variable (ARGS, TX, REQUEST_HEADERS, ...). */

@@ -22,7 +22,7 @@ export class VarCollection implements Collection {
   set(key: string, value: string): void {
     const lower = key.toLowerCase();
     const old = this.#map.get(lower);
-    this.#map.set(lower, [{ key: old ? old[0].key : key, value }]);
+    this.#map.set(lower, [{ key: old ? old[0].key : key, value, cached: null }]);
     this.#list = null;
   }
 
