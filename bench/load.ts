@@ -110,6 +110,30 @@ export function parseDurationMs(text: string): number {
   return m[2] === 's' ? Number(m[1]) * 1000 : Number(m[1]);
 }
 
+/** Load settings of a bench run on its own (`node bench/x.bench.ts --duration 4s --connections 16 --max N`). */
+export interface StandaloneLoadArgs {
+  readonly durationMs: number;
+  readonly connections: number;
+  readonly maxRequests: number;
+  readonly log: (line: string) => void;
+}
+
+export function standaloneLoadArgs(): StandaloneLoadArgs {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '4s' },
+      connections: { type: 'string', default: '16' },
+      max: { type: 'string', default: '200000' },
+    },
+  });
+  return {
+    durationMs: parseDurationMs(values.duration),
+    connections: Number(values.connections),
+    maxRequests: Number(values.max),
+    log: (line) => process.stderr.write(line + '\n'),
+  };
+}
+
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,

@@ -17,8 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
+import { formatLoad, runLoad, standaloneLoadArgs, type LoadResult } from './load.ts';
 import { CRS_DIR, cpuSeconds, freePort, startBackendProcess, startPicket, stopChild, waitForPort, type Child } from './procs.ts';
 import { GET_QUERY, JSON_POST, type BenchRequest } from './requests.ts';
 import { printTable, type Cell } from './table.ts';
@@ -191,17 +190,5 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Cell[
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: 'string', default: '4s' },
-      connections: { type: 'string', default: '16' },
-      max: { type: 'string', default: '200000' },
-    },
-  });
-  await runModsecBench({
-    durationMs: parseDurationMs(values.duration),
-    connections: Number(values.connections),
-    maxRequests: Number(values.max),
-    log: (line) => process.stderr.write(line + '\n'),
-  });
+  await runModsecBench(standaloneLoadArgs());
 }

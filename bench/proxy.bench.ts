@@ -10,8 +10,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
+import { formatLoad, runLoad, standaloneLoadArgs, type LoadResult } from './load.ts';
 import { CRS_DIR, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
 import { GET_QUERY, type BenchRequest } from './requests.ts';
 import { printTable, type Cell } from './table.ts';
@@ -96,17 +95,5 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: 'string', default: '4s' },
-      connections: { type: 'string', default: '16' },
-      max: { type: 'string', default: '200000' },
-    },
-  });
-  await runProxyBench({
-    durationMs: parseDurationMs(values.duration),
-    connections: Number(values.connections),
-    maxRequests: Number(values.max),
-    log: (line) => process.stderr.write(line + '\n'),
-  });
+  await runProxyBench(standaloneLoadArgs());
 }
