@@ -3,26 +3,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BodyParseError } from './errors.ts';
 import { parseXml } from './xml.ts';
+import { doc, SOAP } from './xml.fixtures.ts';
 import { textContent, xpath } from './xpath.ts';
 
 const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
-const doc = (body: string) => {
-  const d = parseXml(body);
-  assert.ok(d, 'document expected');
-  return d;
-};
 
-const SOAP = [
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">',
-  '  <soap:Body>',
-  '    <m:GetUser xmlns:m="urn:x" id="7" role=\'admin\'>',
-  '      <m:Name>alice &amp; bob</m:Name>',
-  '      <m:Note><![CDATA[<script>alert(1)</script>]]></m:Note>',
-  '    </m:GetUser>',
-  '  </soap:Body>',
-  '</soap:Envelope>',
-].join('\r\n');
 
 describe('parseXml text and references', () => {
   const cases: [string, string][] = [

@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseXml } from './xml.ts';
+import { doc, SOAP } from './xml.fixtures.ts';
 import { compileXpath, xpath } from './xpath.ts';
 
-const doc = (body: string) => {
-  const d = parseXml(body);
-  assert.ok(d, 'document expected');
-  return d;
-};
 
-const SOAP = [
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">',
-  '  <soap:Body>',
-  '    <m:GetUser xmlns:m="urn:x" id="7" role=\'admin\'>',
-  '      <m:Name>alice &amp; bob</m:Name>',
-  '      <m:Note><![CDATA[<script>alert(1)</script>]]></m:Note>',
-  '    </m:GetUser>',
-  '  </soap:Body>',
-  '</soap:Envelope>',
-].join('\r\n');
 
 describe('xpath values (ModSecurity XML:<expr>, xmlNodeGetContent)', () => {
   const d = doc(SOAP);
