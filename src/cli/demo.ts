@@ -9,13 +9,11 @@ import { loadConfig } from '../config/load.ts';
 import { OPTIONS } from '../config/schema.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { WafError } from '../errors.ts';
-import { startPicket } from '../main.ts';
-import type { Picket } from '../main.ts';
 import { parseArgv, takeFlags } from './args.ts';
 import { optionHelp } from './help.ts';
 import { write } from './io.ts';
 import type { Command } from './io.ts';
-import { SHUTDOWN_GRACE_MS, takesValue } from './run.ts';
+import { SHUTDOWN_GRACE_MS, startReloadable, takesValue } from './run.ts';
 
 export const DEMO_HELP = `Usage: picket demo [--port N | --listen HOST:PORT] [--admin HOST:PORT|off] [run options]
 
@@ -53,13 +51,7 @@ export const demo: Command = async (io) => {
     // Signals are taken over before the (possibly long) ruleset compile, so that neither SIGTERM nor SIGHUP
     // during start-up kills the process uncleanly; a SIGHUP before picket runs has nothing to reload.
     const stopping = io.shutdown();
-    let started: Picket | undefined;
-    io.onReload(() => {
-      started?.reload();
-      void started?.reopenAuditLog();
-    });
-    const picket = await startPicket(config);
-    started = picket;
+    const picket = await startReloadable(config, io);
     const host = config.listen.host === '0.0.0.0' ? 'localhost' : config.listen.host;
     const base = `http://${host}:${picket.proxyPort}`;
     write(io.stdout, [

@@ -16,7 +16,8 @@ import { runCluster } from './cluster/primary.ts';
 import { optionHelp } from './help.ts';
 import { createLogger } from '../observability/logger.ts';
 import { write } from './io.ts';
-import type { Command } from './io.ts';
+import type { Command, CommandIo } from './io.ts';
+import type { PicketConfig } from '../config/types.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before connections are cut. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,6 +34,21 @@ optional YAML file (--config FILE or PICKET_CONFIG), in that order of precedence
         configuration as JSON, and exit (0 when both are valid) without listening.
 ${optionHelp()}
 `;
+
+/**
+ * Starts picket in this process with SIGHUP wired to a rules reload and an
+ * audit log reopen. Call after io.shutdown() has taken over the signals; a
+ * SIGHUP before picket runs has nothing to reload.
+ */
+export async function startReloadable(config: PicketConfig, io: Pick<CommandIo, 'onReload'>): Promise<Picket> {
+  let started: Picket | undefined;
+  io.onReload(() => {
+    started?.reload();
+    void started?.reopenAuditLog();
+  });
+  started = await startPicket(config);
+  return started;
+}
 
 export function takesValue(name: string): boolean {
   return name === 'config' || OPTIONS_BY_FLAG.get(name)?.arg !== undefined;
@@ -62,13 +78,7 @@ export const run: Command = async (io) => {
     const logger = createLogger({ level: config.logLevel }).child({ role: 'primary' });
     return runCluster(config, { logger, stopping, onReload: io.onReload, graceMs: SHUTDOWN_GRACE_MS });
   }
-  let started: Picket | undefined;
-  io.onReload(() => {
-    started?.reload();
-    void started?.reopenAuditLog();
-  });
-  const picket = await startPicket(config);
-  started = picket;
+  const picket = await startReloadable(config, io);
   const signal = await stopping;
   picket.logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
   await picket.close(SHUTDOWN_GRACE_MS);
