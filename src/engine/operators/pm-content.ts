@@ -15,6 +15,8 @@ export function parsePmContent(raw: string): string {
   let text = raw.slice(offset);
   if (text.length > 0 && text[0] === '"' && text[text.length - 1] === '"') text = text.slice(1, -1);
   if (text.length === 0) return raw; // v2: "Content length is 0", so the raw text is used
+  // Most phrases (every line of most data files) have neither pipes nor escapes: nothing to rewrite.
+  if (text.indexOf('|') === -1 && text.indexOf('\\') === -1) return text;
   let out = '';
   let converted = false;
   let bin = false;

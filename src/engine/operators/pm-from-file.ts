@@ -27,8 +27,12 @@ import type { OperatorFactory } from './types.ts';
 /** Phrases of one file, as ModSecurity v2 reads them. */
 export function phrasesFromText(text: string): string[] {
   const phrases: string[] = [];
-  for (const line of text.split(/(?<=\n)/)) {
-    const processed = parsePmContent(line);
+  for (let from = 0; from < text.length; ) {
+    const nl = text.indexOf('\n', from);
+    const to = nl === -1 ? text.length : nl + 1;
+    // Each line keeps its newline, as v2 hands it to parse_pm_content.
+    const processed = parsePmContent(text.slice(from, to));
+    from = to;
     let start = 0;
     let end = processed.length;
     while (start < end && isSpace(processed.charCodeAt(start))) start++;

@@ -147,3 +147,36 @@ test('a match is found exactly when some phrase occurs (ASCII case folded), in b
     assert.equal(new AhoCorasick(phrases, 0).firstMatch(input) !== undefined, expected);
   }), { numRuns: 3000 });
 });
+
+test('the lazily filled DFA agrees with the sparse automaton on every CRS data file', () => {
+  // Inputs mix pieces of phrases (upper- and lower-case), whole phrases and random bytes, so that
+  // matches, near misses and unresolved transitions from every depth all occur.
+  const dir = new URL('../../../../shared/crs-4.28.0/rules/', import.meta.url).pathname;
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let matches = 0;
+  let inputs = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.data'))) {
+    const phrases = phrasesFromText(readFileSync(join(dir, file), 'latin1'));
+    const dfa = new AhoCorasick(phrases);
+    const sparse = new AhoCorasick(phrases, 0);
+    for (let t = 0; t < 1500; t++) {
+      let input = '';
+      for (let parts = 1 + rnd(4); parts > 0; parts--) {
+        const phrase = phrases[rnd(phrases.length)] as string;
+        const kind = rnd(4);
+        if (kind === 0) input += phrase.slice(rnd(phrase.length + 1)).slice(0, rnd(phrase.length + 2));
+        else if (kind === 1) input += rnd(2) === 0 ? phrase.toUpperCase() : phrase;
+        else for (let i = rnd(8); i > 0; i--) input += String.fromCharCode(rnd(2) === 0 ? 32 + rnd(95) : rnd(256));
+      }
+      const expected = sparse.firstMatch(input);
+      assert.equal(dfa.firstMatch(input), expected, `${file} on ${JSON.stringify(input)}`);
+      if (expected !== undefined) matches++;
+      inputs++;
+    }
+  }
+  assert.ok(matches > 1000 && matches < inputs, `${matches} matches in ${inputs} inputs`);
+});

@@ -44,8 +44,23 @@ export function splitPhrases(text: string): string[] {
   return phrases;
 }
 
+/**
+ * Automata by phrase text, shared by rules with the same list (CRS repeats
+ * `@pm gzip compress deflate br zstd` seven times) and across reloads.
+ * Bounded: cleared when it reaches MAX_SHARED entries.
+ */
+const shared = new Map<string, AhoCorasick>();
+const MAX_SHARED = 512;
+
 export const pm: OperatorFactory = (argument, context) => {
-  const phrases = splitPhrases(parsePmContent(argument));
-  if (phrases.length === 0) throw new RuleError("@pm: missing parameter (no phrases)", context.file, context.line);
-  return phraseOperator(new AhoCorasick(phrases));
+  const text = parsePmContent(argument);
+  let automaton = shared.get(text);
+  if (automaton === undefined) {
+    const phrases = splitPhrases(text);
+    if (phrases.length === 0) throw new RuleError("@pm: missing parameter (no phrases)", context.file, context.line);
+    automaton = new AhoCorasick(phrases);
+    if (shared.size >= MAX_SHARED) shared.clear();
+    shared.set(text, automaton);
+  }
+  return phraseOperator(automaton);
 };
