@@ -81,6 +81,8 @@ export class Rule {
   /** A key identifying `xmlns` (for per-transaction caches); '' when empty. */
   xmlnsKey = '';
 
+  /** Dense index of this link in its ruleset (WafImpl numbers them), for per-value no-match bits. */
+  linkIndex = -1;
   /** The next link of a chain, and the chain's head for links. */
   next: Rule | null = null;
   head: Rule | null = null;

@@ -20,7 +20,8 @@ import type { MatchState } from './operators/types.ts';
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
-import { ChainCache, resultsOf, runChain, type CachedValue, type ChainNode } from './transform-chain.ts';
+import { runChain, type ChainNode } from './transform-chain.ts';
+import { knownNoMatch, resultsOf, TransactionValueCache, type CachedValue } from './value-cache.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -64,10 +65,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #removedTags: RegExp[] | null = null;
   #removedMsgs: RegExp[] | null = null;
   #targetRemovals: TargetRemoval[] | null = null;
-  /** Which removals apply to a rule, computed once per rule (tag/msg regexes are not cheap). */
-  readonly #removalsByRule = new Map<Rule, TargetSelector[] | null>();
 
-  readonly #cache: ChainCache;
+  readonly #cache: TransactionValueCache;
   #currentRule: Rule | null = null;
   #ruleCollection: VarCollection | null = null;
 
@@ -84,8 +83,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   /** The collection entry each value came from (null for single values, counts, XML). */
   readonly #vEnt: (Entry | null)[] = [];
   #vn = 0;
-  /** Stamp of the current link evaluation, for CachedValue.noMatchIn (see #evaluateLink). */
-  #stamp = 0;
   /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
   #xmlViews: Map<string, XmlDocument> | null = null;
 
@@ -93,7 +90,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#waf = waf;
     this.id = id;
     const c = waf.config;
-    this.#cache = new ChainCache(waf.chains.size);
+    this.#cache = new TransactionValueCache(waf.valueCache, waf.chains.size, waf.linkCount);
     this.#ruleEngine = c.ruleEngine;
     this.#requestBodyAccess = c.requestBodyAccess;
     this.#responseBodyAccess = c.responseBodyAccess;
@@ -422,19 +419,19 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const vars = this.#vVar;
     const keys = this.#vKey;
     const vals = this.#vVal;
-    // Repeated values (JSON arrays name every element alike) are matched once per link. Only
-    // "no match" (multiMatch: in every form) is remembered: then a constant-operand operator
-    // wrote nothing (captures are written on a match) and read only the input; a match
-    // (running actions) starts a new stamp.
-    const memo = n > 1 && !negated && link.constantOperand;
-    let stamp = memo ? ++this.#stamp : 0;
+    const cache = this.#cache;
+    // "No match" is remembered per value and link (value-cache.ts): exact when the operand holds
+    // no macro, since an operator then reads only its input and writes only on a match. A
+    // negated link's "no match" is a rule match (it runs actions), so it is never skipped.
+    const memo = !negated && link.constantOperand;
+    const index = link.linkIndex;
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
-        const entry = this.#record(i, raw);
-        if (memo && entry.noMatchIn === stamp) continue;
+        const rec = this.#record(i, raw);
+        if (memo && knownNoMatch(rec, index)) continue;
         // The raw value, then every step that changed it (results cached like runChain's).
-        const results = resultsOf(entry, this.#cache);
+        const results = resultsOf(rec, cache.nodeCount);
         let name: string | null = null;
         let current = raw;
         if (op.match(current, this) !== negated) {
@@ -447,7 +444,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           let next = results[node.id];
           if (next === undefined) {
             next = node.fn(current);
-            results[node.id] = next;
+            cache.store(rec, results, node.id, next);
           }
           if (next === current) continue;
           current = next;
@@ -457,20 +454,16 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
             matched = true;
           }
         }
-        if (memo) {
-          if (name === null) entry.noMatchIn = stamp;
-          else stamp = ++this.#stamp;
-        }
+        if (memo && name === null) cache.rememberNoMatch(rec, index);
       } else {
-        const entry = memo || chain.length > 0 ? this.#record(i, raw) : null;
-        if (memo && (entry as CachedValue).noMatchIn === stamp) continue;
-        const value = entry === null || chain.length === 0 ? raw : runChain(raw, entry, chain, this.#cache);
+        const rec = memo || chain.length > 0 ? this.#record(i, raw) : null;
+        if (memo && knownNoMatch(rec as CachedValue, index)) continue;
+        const value = rec === null || chain.length === 0 ? raw : runChain(raw, rec, chain, cache);
         if (op.match(value, this) !== negated) {
           matched = true;
           this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
-          if (memo) stamp = ++this.#stamp;
         } else if (memo) {
-          (entry as CachedValue).noMatchIn = stamp;
+          cache.rememberNoMatch(rec as CachedValue, index);
         }
       }
       if (matched && stopEarly) break;
@@ -483,7 +476,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const e = this.#vEnt[i];
     if (e == null) return this.#cache.get(raw);
     let rec = e.cached;
-    if (rec === null || rec.owner !== this.#cache) {
+    if (rec === null || !this.#cache.owns(rec)) {
       rec = this.#cache.get(raw);
       e.cached = rec;
     }
@@ -574,20 +567,17 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return false;
   }
 
+  /** The target removals that apply to `head` (id ranges and tag/msg tests are memoized per rule elsewhere). */
   #removalsFor(head: Rule): TargetSelector[] | null {
-    const cached = this.#removalsByRule.get(head);
-    if (cached !== undefined) return cached;
     let out: TargetSelector[] | null = null;
-    for (const r of this.#targetRemovals ?? []) {
+    for (const r of this.#targetRemovals as TargetRemoval[]) {
       if (r.applies(head)) (out ??= []).push(r.target);
     }
-    this.#removalsByRule.set(head, out);
     return out;
   }
 
   #addTargetRemoval(removal: TargetRemoval): void {
     (this.#targetRemovals ??= []).push(removal);
-    this.#removalsByRule.clear();
   }
 
   // ---- MatchState / MacroSource -------------------------------------------------------

@@ -6,6 +6,7 @@ import type { EngineSettings, RuleEngineMode, Transaction, Waf } from './api.ts'
 import type { Rule } from './rule.ts';
 import type { ChainRegistry } from './transform-chain.ts';
 import { TransactionImpl } from './transaction.ts';
+import { DEFAULT_VALUE_CACHE_BYTES, SharedValueCache } from './value-cache.ts';
 
 export type AuditEngineMode = 'On' | 'Off' | 'RelevantOnly';
 
@@ -78,6 +79,10 @@ export class WafImpl implements Waf {
   readonly phases: readonly (readonly Rule[])[];
   readonly ruleCount: number;
   readonly chains: ChainRegistry;
+  /** Rule links (heads and chained links) in the ruleset, each numbered by Rule.linkIndex. */
+  readonly linkCount: number;
+  /** Values inspected by earlier transactions (value-cache.ts); null when disabled. */
+  #valueCache: SharedValueCache | null;
 
   constructor(config: WafConfig, phases: Rule[][], chains: ChainRegistry) {
     this.config = Object.freeze({ ...config, responseBodyMimeTypes: [...config.responseBodyMimeTypes] });
@@ -97,9 +102,32 @@ export class WafImpl implements Waf {
     let n = 0;
     for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
     this.ruleCount = n;
+    this.linkCount = numberLinks(phases);
+    this.#valueCache = new SharedValueCache(chains.size, this.linkCount, DEFAULT_VALUE_CACHE_BYTES);
+  }
+
+  get valueCache(): SharedValueCache | null {
+    return this.#valueCache;
+  }
+
+  /** Sets the byte budget of the cross-transaction value cache (0 disables it), starting empty. */
+  setValueCacheBudget(bytes: number): void {
+    this.#valueCache = bytes > 0 ? new SharedValueCache(this.chains.size, this.linkCount, bytes) : null;
   }
 
   newTransaction(id: string): Transaction {
     return new TransactionImpl(this, id);
   }
+}
+
+/** Gives every link of every rule a dense index; returns how many there are. */
+function numberLinks(phases: readonly (readonly Rule[])[]): number {
+  let next = 0;
+  for (const list of phases) {
+    for (const head of list) {
+      // Markers sit in every phase: number each rule once.
+      for (let link: Rule | null = head; link !== null; link = link.next) if (link.linkIndex < 0) link.linkIndex = next++;
+    }
+  }
+  return next;
 }

@@ -1,0 +1,143 @@
+/**
+ * What the engine remembers about a value it has inspected: the result of every
+ * transformation chain prefix (transform-chain.ts) and the rule links whose
+ * operator did not match it.
+ *
+ * Both are exact facts about the value, so they are kept across transactions:
+ * transformations are pure functions, and an operator whose argument holds no
+ * macro reads nothing but its input and writes only on a match (captures,
+ * MATCHED_VAR). Real traffic repeats most of what rules read (the same
+ * User-Agent, Accept, Host, cookie names, paths and parameter names request
+ * after request), so a repeated value skips every rule it already passed.
+ *
+ * Memory is bounded: values longer than SHARED_VALUE_MAX_LENGTH (bodies) are
+ * remembered for one transaction only, and the shared part keeps two
+ * generations, dropping the older one when the younger has been charged half
+ * the byte budget (charges count value and result lengths, approximately).
+ */
+export const SHARED_VALUE_MAX_LENGTH = 1024;
+export const DEFAULT_VALUE_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Approximate fixed cost of one record and its Map slot, in bytes. */
+const RECORD_OVERHEAD = 96;
+
+/** What the engine knows about one distinct original value. */
+export interface CachedValue {
+  /** The cache that made the record: a collection entry may outlive a transaction or a ruleset. */
+  readonly owner: SharedValueCache | TransactionValueCache;
+  /** Result of each chain node for this value, indexed by node id; null until a chain runs. */
+  results: (string | undefined)[] | null;
+  /** Bit per rule link (Rule.linkIndex): its operator is known not to match this value in any form. */
+  noMatch: Uint32Array | null;
+}
+
+/** The cross-transaction part, one per compiled ruleset (link indices belong to it). */
+export class SharedValueCache {
+  /** Chain nodes in the ruleset's registry: the length of every results array. */
+  readonly nodeCount: number;
+  /** Rule links in the ruleset: bits in every noMatch set. */
+  readonly linkCount: number;
+  readonly budgetBytes: number;
+  #young = new Map<string, CachedValue>();
+  #old = new Map<string, CachedValue>();
+  #youngBytes = 0;
+
+  constructor(nodeCount: number, linkCount: number, budgetBytes = DEFAULT_VALUE_CACHE_BYTES) {
+    this.nodeCount = nodeCount;
+    this.linkCount = linkCount;
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** The record of `value` (at most SHARED_VALUE_MAX_LENGTH long), created on first use. */
+  get(value: string): CachedValue {
+    let rec = this.#young.get(value);
+    if (rec !== undefined) return rec;
+    rec = this.#old.get(value);
+    if (rec === undefined) rec = { owner: this, results: null, noMatch: null };
+    this.#young.set(value, rec);
+    this.charge(value.length + RECORD_OVERHEAD);
+    return rec;
+  }
+
+  /** Counts `bytes` against the budget, dropping the older generation when the younger is full. */
+  charge(bytes: number): void {
+    this.#youngBytes += bytes;
+    if (this.#youngBytes * 2 > this.budgetBytes) {
+      this.#old = this.#young;
+      this.#young = new Map();
+      this.#youngBytes = 0;
+    }
+  }
+
+  /** Distinct values held (both generations; a value may be counted twice). */
+  get size(): number {
+    return this.#young.size + this.#old.size;
+  }
+}
+
+/**
+ * One transaction's view: short values come from the shared cache, long ones
+ * (bodies, big headers) get a record that lives as long as the transaction.
+ */
+export class TransactionValueCache {
+  readonly shared: SharedValueCache | null;
+  readonly nodeCount: number;
+  readonly linkCount: number;
+  #local: Map<string, CachedValue> | null = null;
+
+  /** `shared` null: nothing outlives the transaction (a value cache budget of 0). */
+  constructor(shared: SharedValueCache | null, nodeCount: number, linkCount: number) {
+    this.shared = shared;
+    this.nodeCount = nodeCount;
+    this.linkCount = linkCount;
+  }
+
+  get(value: string): CachedValue {
+    if (this.shared !== null && value.length <= SHARED_VALUE_MAX_LENGTH) return this.shared.get(value);
+    const local = (this.#local ??= new Map());
+    let rec = local.get(value);
+    if (rec === undefined) {
+      rec = { owner: this, results: null, noMatch: null };
+      local.set(value, rec);
+    }
+    return rec;
+  }
+
+  /** Whether `rec` (kept on a collection entry) can be used by this transaction. */
+  owns(rec: CachedValue): boolean {
+    return rec.owner === this || (rec.owner === this.shared && this.shared !== null);
+  }
+
+  /** Stores the result of chain node `id` for the value of `rec`. */
+  store(rec: CachedValue, results: (string | undefined)[], id: number, result: string): void {
+    results[id] = result;
+    if (rec.owner !== this) (rec.owner as SharedValueCache).charge(result.length + 16);
+  }
+
+  /** Records that link `index` does not match the value of `rec`. */
+  rememberNoMatch(rec: CachedValue, index: number): void {
+    let bits = rec.noMatch;
+    if (bits === null) {
+      bits = new Uint32Array((this.linkCount + 31) >>> 5);
+      rec.noMatch = bits;
+      if (rec.owner !== this) (rec.owner as SharedValueCache).charge(bits.byteLength + 64);
+    }
+    bits[index >>> 5] = (bits[index >>> 5] as number) | (1 << (index & 31));
+  }
+}
+
+/** The per-node results of `rec`, created on first use. */
+export function resultsOf(rec: CachedValue, nodeCount: number): (string | undefined)[] {
+  let results = rec.results;
+  if (results === null) {
+    results = new Array<string | undefined>(nodeCount);
+    rec.results = results;
+  }
+  return results;
+}
+
+/** Whether link `index` is known not to match the value of `rec`. */
+export function knownNoMatch(rec: CachedValue, index: number): boolean {
+  const bits = rec.noMatch;
+  return bits !== null && ((bits[index >>> 5] as number) & (1 << (index & 31))) !== 0;
+}

@@ -1,0 +1,64 @@
+/**
+ * The cross-transaction value cache (src/engine/value-cache.ts) must not change
+ * a single CRS verdict: requests mixing repeated and new benign and attack values
+ * go through CRS at paranoia level 2 with the cache and without it, and every
+ * matched rule id, anomaly score and interruption must be the same.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { it } from 'node:test';
+import { createWaf } from '../../src/engine/index.ts';
+import type { Waf } from '../../src/engine/api.ts';
+import { runRequest } from './harness.ts';
+
+const CRS = resolve(import.meta.dirname, '../../../shared/crs-4.28.0');
+
+const VALUES = [
+  'shoes', 'red+shoes', 'price_asc', '42', 'jane%40example.com', '%2Fetc%2Fpasswd', '..%2F..%2Fetc%2Fshadow',
+  "1'%20OR%20'1'='1", '1%20union%20select%20user,pass%20from%20users--', '%3Cscript%3Ealert(1)%3C/script%3E',
+  '%3Cimg%20src=x%20onerror=alert(1)%3E', 'javascript:alert(1)', ';cat%20/etc/passwd', '$(id)', '%60whoami%60',
+  'php://filter/resource=index.php', '%7B%7B7*7%7D%7D', '${jndi:ldap://x/a}', 'SELECT', 'sleep(5)', 'a%00b',
+  '<!--%23exec%20cmd=%22ls%22-->', 'http://169.254.169.254/latest', 'Mozilla', '%252e%252e%252f', 'eval(base64_decode(x))',
+];
+const HEADERS: [string, string][] = [
+  ['Host', 'shop.example.com'],
+  ['User-Agent', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'],
+  ['Accept', 'text/html,application/xhtml+xml'],
+];
+
+function load(): Waf {
+  return createWaf([
+    { file: `${CRS}/crs-setup.conf.example` },
+    { text: 'SecAction "id:900000,phase:1,pass,nolog,setvar:tx.blocking_paranoia_level=2"', name: 'pl2.conf' },
+    { file: `${CRS}/rules/*.conf` },
+  ]);
+}
+
+function verdict(waf: Waf, uri: string, referer: string): string {
+  const tx = runRequest(waf, { method: 'GET', uri, headers: [...HEADERS, ['Referer', referer]] });
+  const ids = tx.matchedRules.map((m) => `${m.id}@${m.matchedVar}`).join(' ');
+  return `${ids} | score ${tx.txValue('blocking_inbound_anomaly_score')} | ${tx.interruption?.status ?? 'pass'}`;
+}
+
+it('CRS PL2 gives the same verdicts with and without the value cache', () => {
+  assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
+  const cached = load();
+  const plain = load() as Waf & { setValueCacheBudget(bytes: number): void };
+  plain.setValueCacheBudget(0);
+  let seed = 20261122;
+  const pick = (): string => {
+    seed = (seed * 48271) % 2147483647;
+    return VALUES[seed % VALUES.length] as string;
+  };
+  let blocked = 0;
+  for (let i = 0; i < 150; i++) {
+    const uri = `/search/${i % 3 === 0 ? pick() : 'list'}?q=${pick()}&page=${pick()}&${pick()}=1`;
+    const referer = `https://shop.example.com/?from=${pick()}`;
+    const expected = verdict(plain, uri, referer);
+    assert.equal(verdict(cached, uri, referer), expected, uri);
+    if (!expected.endsWith('pass')) blocked++;
+  }
+  // The mix must exercise both sides of the rules.
+  assert.ok(blocked > 20 && blocked < 150, `${blocked} of 150 requests blocked`);
+});
