@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { pinnedCommand } from './pinning.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const CRS_DIR = resolve(REPO_ROOT, '../shared/crs-4.28.0');
@@ -113,25 +114,61 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The bench backend (bench/backend-server.ts) in its own process. */
-export async function startBackendProcess(): Promise<Child> {
+/** The bench backend (bench/backend-server.ts) in its own process, pinned to `cpus` when given. */
+export async function startBackendProcess(cpus: readonly number[] | null = null): Promise<Child> {
   const port = await freePort();
-  const child = spawn(NODE, [join(REPO_ROOT, 'bench/backend-server.ts'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] = pinnedCommand(cpus, NODE, [join(REPO_ROOT, 'bench/backend-server.ts'), String(port)]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = track(child);
   await waitForPort(port, 10_000, child, output);
   return { pid: child.pid!, port, process: child, output, stop: () => stopChild(child) };
 }
 
-/** `bin/picket run` with the given extra flags, listening on a fresh port, admin off. */
-export async function startPicket(upstream: string, flags: readonly string[], timeoutMs = 120_000): Promise<Child> {
+export interface PicketStart {
+  /** Proxy processes (`--workers N`); 1 runs everything in one process. */
+  readonly workers: number;
+  /** CPUs to pin picket's processes to (primary and workers inherit it), or null. */
+  readonly cpus?: readonly number[] | null;
+  readonly timeoutMs?: number;
+}
+
+/** Polls an admin /readyz until it answers 200 (every worker listening with its ruleset). */
+async function waitForReady(adminPort: number, timeoutMs: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`picket exited (${child.exitCode}) before it was ready:\n${output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
+      last = `${res.status} ${await res.text()}`;
+      if (res.status === 200) return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`picket not ready within ${timeoutMs} ms (last /readyz: ${last}):\n${output()}`);
+}
+
+/**
+ * `bin/picket run --workers N` with the given extra flags, listening on a
+ * fresh port. Returns once /readyz (admin on its own loopback port) says
+ * every worker is ready: connections opened earlier would all land on the
+ * first worker to listen and skew a multi-worker measurement.
+ */
+export async function startPicket(upstream: string, flags: readonly string[], start: PicketStart): Promise<Child> {
   const port = await freePort();
-  const args = [
-    join(REPO_ROOT, 'bin/picket'), 'run',
-    '--listen', `127.0.0.1:${port}`, '--admin', 'off', '--upstream', upstream, '--log-level', 'error',
+  const adminPort = await freePort();
+  const [command, args] = pinnedCommand(start.cpus ?? null, join(REPO_ROOT, 'bin/picket'), [
+    'run',
+    '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${adminPort}`, '--upstream', upstream, '--log-level', 'error',
+    '--workers', String(start.workers),
     ...flags,
-  ];
-  const child = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
+  ]);
+  const timeoutMs = start.timeoutMs ?? 120_000;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
   const output = track(child);
+  await waitForReady(adminPort, timeoutMs, child, output);
   await waitForPort(port, timeoutMs, child, output);
   return { pid: child.pid!, port, process: child, output, stop: () => stopChild(child) };
 }

@@ -1,31 +1,39 @@
 /**
  * Proxy overhead: the same node:http backend measured directly, then
  * through picket (`bin/picket run`, a child process, inline mode) with no
- * rules, the picket core ruleset, and CRS at paranoia level 1. Reports
- * req/s, p50, p99, throughput relative to direct, and picket's CPU seconds
- * per 1,000 requests (utime + stime deltas of its process tree).
+ * rules, the picket core ruleset, and CRS at paranoia level 1, each with
+ * `--workers 1` (one process), then CRS PL1 with `--workers 2` (primary +
+ * two workers) to measure the multi-worker gain. Reports req/s, p50, p99,
+ * throughput relative to direct, and picket's CPU seconds per 1,000
+ * requests (utime + stime deltas of its process tree).
+ *
+ * Nothing is pinned here: load generator, backend and picket share every
+ * CPU (the fair, pinned comparison is bench/modsecurity.bench.ts). Requests
+ * are a stream of distinct GETs (bench/requests.ts), the same sequence for
+ * every target.
  *
  * Run alone: node bench/proxy.bench.ts [--duration 4s] [--connections 16]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLoad, runLoad, standaloneLoadArgs, type LoadResult } from './load.ts';
 import { CRS_DIR, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
-import { GET_QUERY, type BenchRequest } from './requests.ts';
+import { GET_QUERY, requestStream, type Workload } from './requests.ts';
 import { printTable, type Cell } from './table.ts';
 
 export interface ProxyBenchOptions {
   readonly durationMs: number;
   readonly connections: number;
   readonly maxRequests: number;
-  readonly request?: BenchRequest;
+  readonly workload?: Workload;
   readonly log?: (line: string) => void;
 }
 
 interface Variant {
   readonly name: string;
   readonly flags: readonly string[];
+  readonly workers: number;
 }
 
 function variants(): Variant[] {
@@ -33,24 +41,23 @@ function variants(): Variant[] {
   const empty = join(dir, 'empty.conf');
   writeFileSync(empty, '# no rules: measures the proxy and an engine pass with nothing to evaluate\n');
   return [
-    { name: 'picket, no rules', flags: ['--rules', empty] },
+    { name: 'picket, no rules, 1 process', flags: ['--rules', empty], workers: 1 },
     // No --crs and no --rules: picket's default, the core ruleset with its settings.
-    { name: 'picket, picket-core', flags: [] },
-    { name: 'picket, CRS PL1', flags: ['--crs', CRS_DIR, '--paranoia', '1'] },
+    { name: 'picket, picket-core, 1 process', flags: [], workers: 1 },
+    { name: 'picket, CRS PL1, 1 process', flags: ['--crs', CRS_DIR, '--paranoia', '1'], workers: 1 },
+    { name: 'picket, CRS PL1, --workers 2', flags: ['--crs', CRS_DIR, '--paranoia', '1'], workers: 2 },
   ];
 }
 
 export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][]> {
-  const request = options.request ?? GET_QUERY;
+  const workload = options.workload ?? GET_QUERY;
   const log = options.log ?? (() => {});
   const backend = await startBackendProcess();
   const rows: Cell[][] = [];
   const load = (port: number): Promise<LoadResult> =>
     runLoad({
-      url: `http://127.0.0.1:${port}${request.path}`,
-      method: request.method,
-      headers: request.headers,
-      ...(request.body ? { body: request.body } : {}),
+      url: `http://127.0.0.1:${port}/`,
+      requests: requestStream(workload, 1),
       connections: options.connections,
       durationMs: options.durationMs,
       maxRequests: options.maxRequests,
@@ -62,7 +69,7 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
     for (const variant of variants()) {
       let picket;
       try {
-        picket = await startPicket(`http://127.0.0.1:${backend.port}`, variant.flags);
+        picket = await startPicket(`http://127.0.0.1:${backend.port}`, variant.flags, { workers: variant.workers });
       } catch (error) {
         log(`${variant.name}: could not start: ${(error as Error).message.split('\n').slice(0, 6).join(' | ')}`);
         rows.push([variant.name, NaN, NaN, NaN, 'failed to start', '-', '-']);
@@ -76,7 +83,7 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
         rows.push([
           variant.name, result.rps, result.p50Ms, result.p99Ms,
           (result.rps / direct.rps).toFixed(2),
-          result.requests > 0 ? (cpu / result.requests) * 1000 : NaN,
+          result.requests > 0 ? (cpu / (result.requests + result.warmupRequests)) * 1000 : NaN,
           result.errors + result.non2xx,
         ]);
       } finally {
@@ -87,7 +94,8 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
     await backend.stop();
   }
   printTable(
-    `proxy: ${request.name}, ${options.connections} connections, ${options.durationMs / 1000} s each (picket = one process, inline mode)`,
+    `proxy: ${workload.name} (distinct requests), ${options.connections} connections, ${options.durationMs / 1000} s each, inline mode; ` +
+      `UNPINNED: load generator, backend and picket share all ${availableParallelism()} CPUs`,
     ['target', 'req/s', 'p50 ms', 'p99 ms', 'vs direct', 'CPU s/1k req', 'errors'],
     rows,
   );

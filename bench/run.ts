@@ -5,20 +5,27 @@
  *   primitives   transformations and operators (bench/primitives.bench.ts)
  *   libinjection detectSqli / detectXss vs the C library (bench/libinjection.bench.ts)
  *   engine       whole CRS transactions in-process, PL1 and PL2 (bench/engine.bench.ts)
- *   proxy        direct vs picket with no rules / core / CRS PL1 (bench/proxy.bench.ts)
- *   modsecurity  picket vs nginx + ModSecurity v3 (bench/modsecurity.bench.ts)
+ *   proxy        direct vs picket with no rules / core / CRS PL1, --workers 1 vs 2 (bench/proxy.bench.ts)
+ *   modsecurity  picket vs nginx + ModSecurity v3, same pinned server cores: closed-loop peak for
+ *                GET / 2 KB JSON / form / 50 KB multipart, then open-loop latency at 80% of each
+ *                server's peak for GET and JSON (bench/modsecurity.bench.ts)
+ *   latency      only the GET and JSON peaks and the open-loop latency table (not in the default
+ *                run: modsecurity already includes it)
  *
- * `npm run bench -- engine proxy` runs only the named parts; `--quick` halves the durations.
+ * `npm run bench -- engine proxy` runs only the named parts; `--quick` halves the durations;
+ * `--server-cores N` gives each server in the ModSecurity comparison N processes and N CPUs (default 1).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine.bench.ts';
-import { runModsecBench } from './modsecurity.bench.ts';
+import { DEFAULT_LATENCY, runModsecBench } from './modsecurity.bench.ts';
 import { runProxyBench } from './proxy.bench.ts';
 
-const PARTS = ['primitives', 'libinjection', 'engine', 'proxy', 'modsecurity'] as const;
+const PARTS = ['primitives', 'libinjection', 'engine', 'proxy', 'modsecurity', 'latency'] as const;
 type Part = (typeof PARTS)[number];
+/** `latency` is a subset of `modsecurity`, so the default run leaves it out. */
+const DEFAULT_PARTS: readonly Part[] = ['primitives', 'libinjection', 'engine', 'proxy', 'modsecurity'];
 
 interface RowsModule {
   formatRows(rows: readonly unknown[]): string;
@@ -40,10 +47,14 @@ async function runForeign(file: string, exported: string, seconds: number): Prom
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { quick: { type: 'boolean', default: false }, 'server-cores': { type: 'string', default: '1' } },
+  });
+  const serverCores = Number(values['server-cores']);
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown bench part ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
-  const parts = (positionals.length > 0 ? positionals : PARTS) as readonly Part[];
+  const parts = (positionals.length > 0 ? positionals : DEFAULT_PARTS) as readonly Part[];
   const scale = values.quick ? 0.5 : 1;
   const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
   const started = performance.now();
@@ -56,7 +67,12 @@ async function main(): Promise<void> {
       else if (part === 'libinjection') await runForeign('libinjection.bench.ts', 'runLibinjectionBench', 1 * scale);
       else if (part === 'engine') await runEngineBench({ durationMs: 1500 * scale, maxTransactions: 100_000, log });
       else if (part === 'proxy') await runProxyBench({ durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, log });
-      else await runModsecBench({ durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, log });
+      else {
+        const latency = { ...DEFAULT_LATENCY, durationMs: DEFAULT_LATENCY.durationMs * scale };
+        const common = { durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, serverCores, latency, log };
+        if (part === 'modsecurity') await runModsecBench(common);
+        else await runModsecBench({ ...common, workloads: DEFAULT_LATENCY.workloads });
+      }
     } catch (error) {
       // One broken part must not hide the others' tables.
       failures.push(part);
