@@ -38,6 +38,8 @@
  * PcreSyntaxError naming the construct.
  */
 
+import { alternativesOf, ANY, byteLiterals, classLiterals, EMPTY, optional, prefilterLiterals, repeated, sequenceOf, type Literals } from './literal-factors.ts';
+
 export class PcreSyntaxError extends Error {
   constructor(message: string) {
     super(message);
@@ -57,6 +59,12 @@ export interface TranslatedPattern {
   readonly groupMap: readonly number[];
   /** Number of PCRE capturing groups. */
   readonly groupCount: number;
+  /**
+   * ASCII-lowercased strings of which the subject must contain one (compared
+   * without regard to ASCII case) for any match to exist, or null when no
+   * selective set exists: the literal prefilter (see literal-factors.ts).
+   */
+  readonly literals: readonly string[] | null;
 }
 
 type Part = string | { readonly open: number } | { readonly ref: number };
@@ -75,6 +83,11 @@ interface Frame {
   /** Required-byte clauses of the finished alternatives and of the current one. */
   readonly alts: Uint8Array[][];
   seq: Uint8Array[];
+  /** A lookaround: it consumes nothing, so its literals are not the match's. */
+  readonly lookaround: boolean;
+  /** Literals of the finished alternatives, and of each item of the current one. */
+  readonly litAlts: Literals[];
+  lits: Literals[];
 }
 
 interface Flags {
@@ -258,6 +271,8 @@ class Translator {
   private lastAtom = -1;
   /** Index in the current frame's `seq` where the last atom's clauses start. */
   private lastClauses = -1;
+  /** Index in the current frame's `lits` of the last atom's literals. */
+  private lastLit = -1;
   private groupId = 0;
   private atomicId = 0;
   private readonly names = new Map<string, number>();
@@ -271,10 +286,21 @@ class Translator {
   }
 
   translate(): TranslatedPattern {
-    this.frames.push({ start: 0, close: '', atomicId: 0, saved: { ...this.flags }, required: true, alts: [], seq: [] });
+    this.parse();
+    return this.render();
+  }
+
+  /** The literals every match needs, before the prefilter's selection. */
+  literals(): Literals {
+    this.parse();
+    const root = this.frames[0] as Frame;
+    return alternativesOf([...root.litAlts, sequenceOf(root.lits)]);
+  }
+
+  private parse(): void {
+    this.frames.push({ start: 0, close: '', atomicId: 0, saved: { ...this.flags }, required: true, alts: [], seq: [], lookaround: false, litAlts: [], lits: [] });
     while (this.pos < this.p.length) this.step();
     if (this.frames.length > 1) throw new PcreSyntaxError('missing ) at end of pattern');
-    return this.render();
   }
 
   private code(at = this.pos): number {
@@ -285,21 +311,31 @@ class Translator {
     return this.frames[this.frames.length - 1] as Frame;
   }
 
-  /** Emits an atom; `clause` is the byte set one of which it consumes, if it always consumes one. */
-  private atom(text: string, clause?: Uint8Array): void {
+  /**
+   * Emits an atom; `clause` is the byte set one of which it consumes, if it always consumes one;
+   * `lits` its literals (by default those of `clause`, or none).
+   */
+  private atom(text: string, clause?: Uint8Array, lits?: Literals): void {
     this.lastAtom = this.parts.length;
     this.parts.push(text);
-    const seq = this.frame.seq;
-    this.lastClauses = seq.length;
-    if (clause) seq.push(clause);
+    const frame = this.frame;
+    this.lastClauses = frame.seq.length;
+    if (clause) frame.seq.push(clause);
+    this.lastLit = frame.lits.length;
+    frame.lits.push(lits ?? (clause ? classLiterals(clause) : ANY));
+  }
+
+  /** A zero-width assertion. */
+  private assertion(text: string): void {
+    this.atom(text, undefined, EMPTY);
   }
 
   private byteAtom(c: number): void {
     const lower = c | 0x20;
     if (this.flags.i && lower >= 0x61 && lower <= 0x7a) {
-      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, setOf([lower & ~0x20, lower]));
+      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, setOf([lower & ~0x20, lower]), byteLiterals(c));
     } else {
-      this.atom(literal(c), setOf([c]));
+      this.atom(literal(c), setOf([c]), byteLiterals(c));
     }
   }
 
@@ -345,11 +381,11 @@ class Translator {
         return;
       case 0x5e: // ^
         this.pos++;
-        this.atom(this.flags.m ? '(?:^|(?<=\\n)(?!$))' : '^');
+        this.assertion(this.flags.m ? '(?:^|(?<=\\n)(?!$))' : '^');
         return;
       case 0x24: // $
         this.pos++;
-        this.atom(this.flags.m ? '(?=\\n|$)' : '$');
+        this.assertion(this.flags.m ? '(?=\\n|$)' : '$');
         return;
       case 0x2a: // *
       case 0x2b: // +
@@ -380,6 +416,12 @@ class Translator {
     // An item that may occur zero times requires nothing.
     const min = text === '+' ? 1 : text === '*' || text === '?' ? 0 : Number(/^\{(\d+)/.exec(text)?.[1] ?? 0);
     if (min === 0 && this.lastClauses >= 0) this.frame.seq.length = this.lastClauses;
+    if (this.lastLit >= 0) {
+      const lits = this.frame.lits;
+      const item = lits[this.lastLit] as Literals;
+      const once = text === '{1}' || text === '{1,1}';
+      lits[this.lastLit] = once ? item : text === '?' || text === '{0,1}' ? optional(item) : repeated(item, min);
+    }
     const first = this.parts[this.lastAtom];
     if (typeof first === 'string' && /^\(\?<?[=!]/.test(first)) {
       // PCRE lets assertions be repeated; JS needs a group around a lookaround to quantify it.
@@ -402,6 +444,7 @@ class Translator {
     // A quantifier cannot itself be quantified.
     this.lastAtom = -1;
     this.lastClauses = -1;
+    this.lastLit = -1;
   }
 
   private alternation(): void {
@@ -411,17 +454,21 @@ class Translator {
     const frame = this.frame;
     frame.alts.push(frame.seq);
     frame.seq = [];
+    frame.litAlts.push(sequenceOf(frame.lits));
+    frame.lits = [];
     this.lastAtom = -1;
     this.lastClauses = -1;
+    this.lastLit = -1;
   }
 
-  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags, required = true): void {
+  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags, required = true, lookaround = false): void {
     const start = this.parts.length;
-    this.frames.push({ start, close, atomicId, saved: { ...this.flags }, required, alts: [], seq: [] });
+    this.frames.push({ start, close, atomicId, saved: { ...this.flags }, required, alts: [], seq: [], lookaround, litAlts: [], lits: [] });
     this.parts.push(...open);
     this.flags = flags;
     this.lastAtom = -1;
     this.lastClauses = -1;
+    this.lastLit = -1;
   }
 
   private closeGroup(): void {
@@ -435,6 +482,8 @@ class Translator {
     const parent = this.frame;
     this.lastClauses = parent.seq.length;
     if (frame.required) parent.seq.push(...mergeAlternatives([...frame.alts, frame.seq]));
+    this.lastLit = parent.lits.length;
+    parent.lits.push(frame.lookaround ? EMPTY : alternativesOf([...frame.litAlts, sequenceOf(frame.lits)]));
   }
 
   private openGroup(): void {
@@ -464,7 +513,7 @@ class Translator {
     for (const [pcre, js] of LOOKAROUNDS) {
       if (rest.startsWith(pcre)) {
         this.pos += pcre.length;
-        this.pushFrame([js], ')', 0, inherit(), !pcre.endsWith('!'));
+        this.pushFrame([js], ')', 0, inherit(), !pcre.endsWith('!'), true);
         return;
       }
     }
@@ -511,6 +560,7 @@ class Translator {
     // (?flags) applies to the rest of the enclosing group, across its later alternatives too.
     this.flags = flags;
     this.lastAtom = -1;
+    this.lastLit = -1;
   }
 
   private namedRef(name: string): void {
@@ -528,6 +578,8 @@ class Translator {
   private ref(id: number): void {
     this.lastAtom = this.parts.length;
     this.lastClauses = this.frame.seq.length;
+    this.lastLit = this.frame.lits.length;
+    this.frame.lits.push(ANY);
     if (this.flags.i) this.parts.push('(?i:', { ref: id }, ')');
     else this.parts.push({ ref: id });
   }
@@ -544,19 +596,19 @@ class Translator {
         return;
       case 'b': case 'B':
         this.pos += 2;
-        this.atom(`\\${e}`);
+        this.assertion(`\\${e}`);
         return;
       case 'A':
         this.pos += 2;
-        this.atom('^');
+        this.assertion('^');
         return;
       case 'z':
         this.pos += 2;
-        this.atom('$');
+        this.assertion('$');
         return;
       case 'Z':
         this.pos += 2;
-        this.atom('(?=\\n?$)');
+        this.assertion('(?=\\n?$)');
         return;
       case 'R':
         this.pos += 2;
@@ -825,11 +877,17 @@ class Translator {
       .sort((a, b) => a.weight - b.weight)
       .slice(0, 2)
       .map((c) => c.set);
-    return { source, groupMap, groupCount: this.groupId, required };
+    const literals = prefilterLiterals(alternativesOf([...root.litAlts, sequenceOf(root.lits)]));
+    return { source, groupMap, groupCount: this.groupId, required, literals };
   }
 }
 
 /** Translates a PCRE pattern (a byte string) to an equivalent JS RegExp source. */
 export function translatePcre(pattern: string): TranslatedPattern {
   return new Translator(pattern).translate();
+}
+
+/** The required literal factors of a pattern, unfiltered (for tests and measurements). */
+export function literalFactors(pattern: string): Literals {
+  return new Translator(pattern).literals();
 }

@@ -33,6 +33,27 @@ function preCheck(required: readonly Uint8Array[]): (subject: string) => boolean
   };
 }
 
+/**
+ * The literal prefilter: does the subject hold one of the required strings,
+ * compared without regard to case? A single string without letters is an
+ * `includes`; otherwise one RegExp alternation of the literals with the `i`
+ * flag, which V8 scans natively (JS case folding covers ASCII folding, so it
+ * can only let more subjects through, never fewer).
+ */
+function literalCheck(literals: readonly string[] | null): ((subject: string) => boolean) | undefined {
+  if (literals === null) return undefined;
+  const only = literals.length === 1 ? (literals[0] as string) : undefined;
+  if (only !== undefined && !/[a-z]/.test(only)) return (subject) => subject.includes(only);
+  const escaped = literals.map((l) => l.replace(/[^a-z0-9]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const alternation = new RegExp(escaped.join('|'), 'i');
+  return (subject) => alternation.test(subject);
+}
+
+function combine(bytes: (subject: string) => boolean, literals: ((subject: string) => boolean) | undefined): (subject: string) => boolean {
+  if (literals === undefined) return bytes;
+  return (subject) => bytes(subject) && literals(subject);
+}
+
 /** RegExp#test behind the required-bytes pre-check. */
 export function testRegex(compiled: CompiledRegex, subject: string): boolean {
   return compiled.mayMatch(subject) && compiled.regex.test(subject);
@@ -70,7 +91,7 @@ export function compileRegex(pattern: string): CompiledRegex {
 /** Translates and compiles without touching the shared cache (run-time patterns). */
 export function compileUncached(pattern: string): CompiledRegex {
   const translated = translatePcre(patternBytes(pattern));
-  return { ...translated, regex: new RegExp(translated.source), mayMatch: preCheck(translated.required) };
+  return { ...translated, regex: new RegExp(translated.source), mayMatch: combine(preCheck(translated.required), literalCheck(translated.literals)) };
 }
 
 /** Number of distinct compiled patterns (for tests and metrics). */
