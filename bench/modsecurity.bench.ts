@@ -26,7 +26,7 @@
  * Run alone: node bench/modsecurity.bench.ts [--duration 4s] [--connections 16] [--latency-only]
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,7 @@ import { formatLoad, formatOpenLoop, parseDurationMs, runLoad, runOpenLoop, type
 import { pinSelf, pinnedCommand, planPinning } from './pinning.ts';
 import { CRS_DIR, cpuSeconds, freePort, startBackendProcess, startPicket, stopChild, waitForPort, type Child } from './procs.ts';
 import { FORM_POST, GET_QUERY, JSON_POST, MULTIPART_50K, requestStream, type Workload } from './requests.ts';
-import { printTable, type Cell } from './table.ts';
+import { loadAverage, machineLoadNote, printTable, type Cell } from './table.ts';
 
 const NGINX = '/usr/sbin/nginx';
 const MODULE = '/usr/lib/nginx/modules/ngx_http_modsecurity_module.so';
@@ -88,6 +88,8 @@ http {
   uwsgi_temp_path ${dir}/tmp/uwsgi;
   scgi_temp_path ${dir}/tmp/scgi;
   client_max_body_size 20m;
+  # Bodies stay in memory as picket keeps them (the 16 KB default spools a 50 KB upload to a file).
+  client_body_buffer_size 1m;
   keepalive_requests 100000;
   upstream backend { server 127.0.0.1:${backendPort}; keepalive 64; }
   server {
@@ -108,6 +110,9 @@ http {
 export async function startNginx(backendPort: number, workers = 1, cpus: readonly number[] | null = null): Promise<Child> {
   const dir = mkdtempSync(join(tmpdir(), 'picket-nginx-'));
   mkdirSync(join(dir, 'tmp'));
+  // nginx workers run as an unprivileged user when started as root: let them use the temp paths.
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'tmp'), 0o777);
   const port = await freePort();
   writeFileSync(join(dir, 'modsecurity.conf'), modsecConf());
   writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, backendPort, workers));
@@ -117,8 +122,17 @@ export async function startNginx(backendPort: number, workers = 1, cpus: readonl
   child.stdout.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8000)));
   child.stderr.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8000)));
   const output = (): string => out;
-  await waitForPort(port, 120_000, child, output);
-  return { pid: child.pid!, port, process: child, output, stop: () => stopChild(child) };
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, 120_000, child, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { pid: child.pid!, port, process: child, output, stop };
 }
 
 
@@ -213,6 +227,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   }
   const pinning = planPinning(cores);
   log(`pinning: ${pinning.note}`);
+  const loadBefore = loadAverage();
   const peaks = new Map<string, Peak | null>();
   const opens = new Map<string, OpenLoopResult | null>();
   const key = (engine: Engine, w: Workload): string => `${engine}/${w.name}`;
@@ -256,6 +271,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     unpin();
   }
 
+  const machine = machineLoadNote(loadBefore);
   const processes = cores === 1 ? 'picket 1 process, nginx master + 1 worker' : `picket primary + ${cores} workers, nginx master + ${cores} workers`;
   const throughput: Cell[][] = workloads.map((w) => {
     const p = peaks.get(key('picket', w));
@@ -271,7 +287,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   });
   printTable(
     `picket vs nginx + ModSecurity v3, CRS 4.28 PL1, ${cores} server core${cores === 1 ? '' : 's'} each (${processes}); ${pinning.note}; ` +
-      `closed loop, ${options.connections} connections, ${options.durationMs / 1000} s each, distinct requests (same sequence for both)`,
+      `closed loop, ${options.connections} connections, ${options.durationMs / 1000} s each, distinct requests (same sequence for both); ${machine}`,
     ['request', 'picket req/s', 'p99 ms', 'CPU s/1k', 'modsec req/s', 'p99 ms', 'CPU s/1k', 'req/s ratio', 'CPU ratio', 'errors p/m'],
     throughput,
   );
@@ -292,7 +308,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     }
     printTable(
       `open-loop latency at ${Math.round(latency.fraction * 100)}% of each server's own closed-loop peak, ${latency.durationMs / 1000} s each, ` +
-        `latency from the scheduled send time (no coordinated omission); ${pinning.note}`,
+        `latency from the scheduled send time (no coordinated omission); ${pinning.note}; ${machine}`,
       ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'errors', `p99<${latency.p99TargetMs}ms`],
       latencyRows,
     );

@@ -14,13 +14,13 @@
  *
  * Run alone: node bench/proxy.bench.ts [--duration 4s] [--connections 16]
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLoad, runLoad, standaloneLoadArgs, type LoadResult } from './load.ts';
 import { CRS_DIR, cpuSeconds, startBackendProcess, startPicket } from './procs.ts';
 import { GET_QUERY, requestStream, type Workload } from './requests.ts';
-import { printTable, type Cell } from './table.ts';
+import { loadAverage, machineLoadNote, printTable, type Cell } from './table.ts';
 
 export interface ProxyBenchOptions {
   readonly durationMs: number;
@@ -36,8 +36,7 @@ interface Variant {
   readonly workers: number;
 }
 
-function variants(): Variant[] {
-  const dir = mkdtempSync(join(tmpdir(), 'picket-bench-'));
+function variants(dir: string): Variant[] {
   const empty = join(dir, 'empty.conf');
   writeFileSync(empty, '# no rules: measures the proxy and an engine pass with nothing to evaluate\n');
   return [
@@ -52,6 +51,8 @@ function variants(): Variant[] {
 export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][]> {
   const workload = options.workload ?? GET_QUERY;
   const log = options.log ?? (() => {});
+  const loadBefore = loadAverage();
+  const dir = mkdtempSync(join(tmpdir(), 'picket-bench-'));
   const backend = await startBackendProcess();
   const rows: Cell[][] = [];
   const load = (port: number): Promise<LoadResult> =>
@@ -66,7 +67,7 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
     const direct = await load(backend.port);
     log(`direct: ${formatLoad(direct)}`);
     rows.push(['backend direct', direct.rps, direct.p50Ms, direct.p99Ms, '1.00', '-', direct.errors + direct.non2xx]);
-    for (const variant of variants()) {
+    for (const variant of variants(dir)) {
       let picket;
       try {
         picket = await startPicket(`http://127.0.0.1:${backend.port}`, variant.flags, { workers: variant.workers });
@@ -92,10 +93,11 @@ export async function runProxyBench(options: ProxyBenchOptions): Promise<Cell[][
     }
   } finally {
     await backend.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   printTable(
     `proxy: ${workload.name} (distinct requests), ${options.connections} connections, ${options.durationMs / 1000} s each, inline mode; ` +
-      `UNPINNED: load generator, backend and picket share all ${availableParallelism()} CPUs`,
+      `UNPINNED: load generator, backend and picket share all ${availableParallelism()} CPUs; ${machineLoadNote(loadBefore)}`,
     ['target', 'req/s', 'p50 ms', 'p99 ms', 'vs direct', 'CPU s/1k req', 'errors'],
     rows,
   );

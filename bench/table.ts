@@ -1,4 +1,5 @@
 /** Prints benchmark results as aligned text tables, one per bench part. */
+import { availableParallelism, loadavg } from 'node:os';
 
 export type Cell = string | number;
 
@@ -19,4 +20,18 @@ export function formatTable(title: string, header: readonly string[], rows: read
 
 export function printTable(title: string, header: readonly string[], rows: readonly (readonly Cell[])[]): void {
   process.stdout.write(formatTable(title, header, rows) + '\n\n');
+}
+
+/**
+ * The machine's 1-minute load average now and at `before` (taken when the
+ * part started), for table titles: figures from a machine busy with other
+ * work are not comparable to a quiet run, and the reader should see that.
+ * The bench itself keeps one or two processes runnable.
+ */
+export function machineLoadNote(before: number): string {
+  return `load average ${before.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`;
+}
+
+export function loadAverage(): number {
+  return loadavg()[0]!;
 }
