@@ -25,3 +25,15 @@ it('rejects unknown variables with file and line', () => {
     (e: unknown) => e instanceof UnsupportedError && e.format() === 'r.conf:7: unsupported variable NOPE in macro %{NOPE.x}',
   );
 });
+
+it('expands every shape of literal and macro parts alike', () => {
+  const cases: [string, string][] = [
+    ['%{tx.a}', 'TX.a'],
+    ['x_%{tx.0}', 'x_TX.0'],
+    ['%{tx.0}_y', 'TX.0_y'],
+    ['/%{tx.0}/', '/TX.0/'],
+    ['%{tx.a}%{tx.b}', 'TX.aTX.b'],
+    ['a%{tx.a}b%{tx.b}c', 'aTX.abTX.bc'],
+  ];
+  for (const [text, expected] of cases) assert.equal(compileMacro(text).expand(source), expected, text);
+});

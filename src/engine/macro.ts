@@ -36,14 +36,26 @@ export function compileMacro(text: string, file = '', line = 0): Macro {
   }
   if (last === 0) return constant(text);
   if (last < text.length) parts.push(text.slice(last));
-  return {
-    text,
-    isConstant: false,
-    expand(source: MacroSource): string {
-      let out = '';
-      for (const p of parts) out += typeof p === 'string' ? p : source.lookup(p.variable, p.key);
-      return out;
-    },
+  return { text, isConstant: false, expand: expander(parts) };
+}
+
+/**
+ * The expansion function for `parts`, specialised for the shapes CRS uses on every
+ * match (`%{tx.critical_anomaly_score}`, `header_name_%{tx.0}`, `/%{tx.0}/`): no loop,
+ * no type test per part, and a lone macro returns the looked-up value itself.
+ */
+function expander(parts: readonly Part[]): (source: MacroSource) => string {
+  const [a, b, c] = parts;
+  if (parts.length === 1 && typeof a === 'object') return (s) => s.lookup(a.variable, a.key);
+  if (parts.length === 2 && typeof a === 'string' && typeof b === 'object') return (s) => a + s.lookup(b.variable, b.key);
+  if (parts.length === 2 && typeof a === 'object' && typeof b === 'string') return (s) => s.lookup(a.variable, a.key) + b;
+  if (parts.length === 3 && typeof a === 'string' && typeof b === 'object' && typeof c === 'string') {
+    return (s) => a + s.lookup(b.variable, b.key) + c;
+  }
+  return (source) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : source.lookup(p.variable, p.key);
+    return out;
   };
 }
 

@@ -16,11 +16,27 @@ const COLLECTIONS = new Set(['TX', 'IP', 'GLOBAL', 'SESSION', 'USER', 'RESOURCE'
 
 /** C atoi(): optional whitespace and sign, then digits; 0 when there are none. */
 export function atoi(text: string): number {
-  const m = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(text);
-  if (!m) return 0;
-  const n = Number.parseInt(m[1] ?? '0', 10);
+  // A scan rather than a regex: setvar runs on every match and most values are short numbers.
+  const len = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  while (c === 0x20 || (c >= 0x09 && c <= 0x0d)) c = text.charCodeAt(++i);
+  let negative = false;
+  if (c === 0x2b || c === 0x2d) {
+    negative = c === 0x2d;
+    c = text.charCodeAt(++i);
+  }
+  let n = 0;
+  const start = i;
+  while (i < len && c >= 0x30 && c <= 0x39) {
+    // Past 2^31 the clamp below decides; stop growing so that the sum stays exact.
+    if (n < 1e10) n = n * 10 + (c - 0x30);
+    c = text.charCodeAt(++i);
+  }
+  if (i === start) return 0;
   // C int arithmetic: clamp to 32 bits like ModSecurity's int counters.
-  return Math.max(-2147483648, Math.min(2147483647, n));
+  if (negative) return n > 2147483648 ? -2147483648 : -n;
+  return n > 2147483647 ? 2147483647 : n;
 }
 
 class SetVar implements RuntimeAction {

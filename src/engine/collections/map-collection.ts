@@ -2,13 +2,15 @@
  * A multi-valued, ordered collection with case-insensitive keys: what
  * ModSecurity v2 keeps in an `apr_table_t` (ARGS, REQUEST_HEADERS, FILES, ...).
  * Entries keep insertion order (MATCHED_VAR ends as the last match, as in v2);
- * the lower-cased key index is built only when a keyed lookup needs it.
+ * the lower-cased key index is built only when a keyed lookup needs it, and then
+ * kept up to date by add(). A transaction has ~20 of these, most never written,
+ * so nothing is allocated before the first add.
  */
 import type { Collection, Entry } from './types.ts';
 
 export class MapCollection implements Collection {
   readonly name: string;
-  #entries: Entry[] = [];
+  #entries: Entry[] | null = null;
   #index: Map<string, Entry[]> | null = null;
 
   constructor(name: string) {
@@ -16,18 +18,47 @@ export class MapCollection implements Collection {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#entries === null ? 0 : this.#entries.length;
   }
 
-  add(key: string, value: string): void {
+  /** Adds `key` = `value` and returns its entry (which addEntry may share with another collection). */
+  add(key: string, value: string): Entry {
     const entry: Entry = { key, value, cached: null };
-    this.#entries.push(entry);
-    if (this.#index !== null) {
-      const lower = key.toLowerCase();
-      const list = this.#index.get(lower);
-      if (list) list.push(entry);
-      else this.#index.set(lower, [entry]);
+    this.addEntry(entry);
+    return entry;
+  }
+
+  /**
+   * Adds an entry made by another collection's add(): ARGS and ARGS_GET/ARGS_POST
+   * hold the same pairs, and sharing the entry also shares its value-cache record.
+   */
+  addEntry(entry: Entry): void {
+    this.#push(entry, null);
+  }
+
+  #push(entry: Entry, lower: string | null): void {
+    if (this.#entries === null) this.#entries = [entry];
+    else this.#entries.push(entry);
+    if (this.#index !== null) indexEntry(this.#index, entry, lower ?? entry.key.toLowerCase());
+  }
+
+  /**
+   * Adds `key` = `value`, or, when the key is already present (any case), appends
+   * `separator` + `value` to its first value (Apache's merge of repeated request headers).
+   */
+  addOrAppend(key: string, value: string, separator: string): void {
+    const lower = key.toLowerCase();
+    const seen = this.getLower(lower)[0];
+    if (seen === undefined) {
+      this.#push({ key, value, cached: null }, lower);
+      return;
     }
+    // Entries are immutable (their cache record belongs to their value): replace it in place.
+    const merged: Entry = { key: seen.key, value: `${seen.value}${separator}${value}`, cached: null };
+    const entries = this.#entries as Entry[];
+    entries[entries.indexOf(seen)] = merged;
+    const list = (this.#index as Map<string, Entry[]>).get(lower) as Entry[];
+    list[0] = merged;
   }
 
   /** Replaces every value of `key` with one value (setvar semantics). */
@@ -37,6 +68,7 @@ export class MapCollection implements Collection {
   }
 
   remove(key: string): void {
+    if (this.#entries === null) return;
     const lower = key.toLowerCase();
     const kept = this.#entries.filter((e) => e.key.toLowerCase() !== lower);
     if (kept.length !== this.#entries.length) {
@@ -46,12 +78,13 @@ export class MapCollection implements Collection {
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#entries = null;
     this.#index = null;
   }
 
+  /** The entries in insertion order: a live array, valid until the next change. */
   all(): readonly Entry[] {
-    return this.#entries;
+    return this.#entries ?? EMPTY;
   }
 
   get(key: string): readonly Entry[] {
@@ -60,13 +93,9 @@ export class MapCollection implements Collection {
 
   getLower(lowerKey: string): readonly Entry[] {
     if (this.#index === null) {
+      if (this.#entries === null) return EMPTY;
       const index = new Map<string, Entry[]>();
-      for (const e of this.#entries) {
-        const lower = e.key.toLowerCase();
-        const list = index.get(lower);
-        if (list) list.push(e);
-        else index.set(lower, [e]);
-      }
+      for (const e of this.#entries) indexEntry(index, e, e.key.toLowerCase());
       this.#index = index;
     }
     return this.#index.get(lowerKey) ?? EMPTY;
@@ -75,6 +104,12 @@ export class MapCollection implements Collection {
   first(key: string): string | undefined {
     return this.get(key)[0]?.value;
   }
+}
+
+function indexEntry(index: Map<string, Entry[]>, e: Entry, lower: string): void {
+  const list = index.get(lower);
+  if (list) list.push(e);
+  else index.set(lower, [e]);
 }
 
 const EMPTY: readonly Entry[] = Object.freeze([]);

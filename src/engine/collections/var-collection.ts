@@ -2,13 +2,23 @@
  * A single-valued, mutable collection with case-insensitive keys: TX and the
  * persistent-style collections (IP, GLOBAL, SESSION, USER, RESOURCE), written by
  * `setvar`. Keys keep the case of their first write, as ModSecurity prints them.
- * Each key maps to a one-entry array so that keyed reads allocate nothing.
+ *
+ * CRS writes ~75 TX keys per transaction and reads few of them by key, so a write
+ * makes one entry object only; the one-entry array that keyed reads return is made
+ * on the first keyed read of that value. Writing the value a key already has changes
+ * nothing. The all() list is kept up to date in place once built.
  */
 import type { Collection, Entry } from './types.ts';
 
+/** An entry with the one-entry array get() returns for it, made when first asked for. */
+interface VarEntry extends Entry {
+  one: readonly Entry[] | null;
+}
+
 export class VarCollection implements Collection {
   readonly name: string;
-  readonly #map = new Map<string, readonly [Entry]>();
+  /** Lower-cased key → entry; null until the first write (most collections stay empty). */
+  #map: Map<string, VarEntry> | null = null;
   #list: Entry[] | null = null;
 
   constructor(name: string) {
@@ -16,40 +26,57 @@ export class VarCollection implements Collection {
   }
 
   get size(): number {
-    return this.#map.size;
+    return this.#map === null ? 0 : this.#map.size;
   }
 
   set(key: string, value: string): void {
     const lower = key.toLowerCase();
-    const old = this.#map.get(lower);
-    this.#map.set(lower, [{ key: old ? old[0].key : key, value, cached: null }]);
-    this.#list = null;
+    const map = (this.#map ??= new Map());
+    const old = map.get(lower);
+    if (old === undefined) {
+      const entry: VarEntry = { key, value, cached: null, one: null };
+      map.set(lower, entry);
+      if (this.#list !== null) this.#list.push(entry);
+      return;
+    }
+    if (old.value === value) return;
+    // A new entry rather than a changed one: the old entry's cache record belongs to its value,
+    // and a rule being evaluated may still hold the old entry with that value.
+    const entry: VarEntry = { key: old.key, value, cached: null, one: null };
+    map.set(lower, entry);
+    if (this.#list !== null) this.#list[this.#list.indexOf(old)] = entry;
   }
 
   remove(key: string): void {
-    if (this.#map.delete(key.toLowerCase())) this.#list = null;
+    if (this.#map !== null && this.#map.delete(key.toLowerCase())) this.#list = null;
   }
 
   /** The value of `key`, or undefined when unset. */
   value(key: string): string | undefined {
-    return this.#map.get(key.toLowerCase())?.[0].value;
+    return this.#map?.get(key.toLowerCase())?.value;
   }
 
   first(key: string): string | undefined {
     return this.value(key);
   }
 
+  /** The entries in insertion order: a live array, valid until the next change. */
   all(): readonly Entry[] {
-    if (this.#list === null) this.#list = [...this.#map.values()].map((e) => e[0]);
+    if (this.#list === null) {
+      if (this.#map === null) return NONE;
+      this.#list = [...this.#map.values()];
+    }
     return this.#list;
   }
 
   get(key: string): readonly Entry[] {
-    return this.#map.get(key.toLowerCase()) ?? NONE;
+    return this.getLower(key.toLowerCase());
   }
 
   getLower(lowerKey: string): readonly Entry[] {
-    return this.#map.get(lowerKey) ?? NONE;
+    const e = this.#map?.get(lowerKey);
+    if (e === undefined) return NONE;
+    return (e.one ??= [e]);
   }
 }
 

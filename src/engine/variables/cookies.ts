@@ -13,15 +13,22 @@ export function parseCookies(header: string, add: (name: string, value: string) 
     const comma = header.indexOf(',');
     if (comma !== -1 && header.charCodeAt(comma + 1) === 0x20) delimiter = ',';
   }
-  for (const part of header.split(delimiter)) {
-    let start = 0;
-    while (start < part.length && isSpace(part.charCodeAt(start))) start++;
-    const token = start === 0 ? part : part.slice(start);
-    if (token.length === 0) continue;
-    const eq = token.indexOf('=');
-    const name = eq === -1 ? token : token.slice(0, eq);
-    if (name.length === 0) continue;
-    add(name, eq === -1 ? '' : token.slice(eq + 1));
+  // Walks the parts in place: no array of parts, one substring per name and value.
+  const n = header.length;
+  let from = 0;
+  while (from <= n) {
+    let end = header.indexOf(delimiter, from);
+    if (end === -1) end = n;
+    let start = from;
+    while (start < end && isSpace(header.charCodeAt(start))) start++;
+    from = end + 1;
+    if (start === end) continue;
+    const eq = header.indexOf('=', start);
+    if (eq === -1 || eq >= end) {
+      add(header.slice(start, end), '');
+    } else if (eq > start) {
+      add(header.slice(start, eq), header.slice(eq + 1, end));
+    }
   }
 }
 

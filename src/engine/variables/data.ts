@@ -4,6 +4,7 @@
  * Derived collections (`*_NAMES`) are built lazily, once per change.
  */
 import { MapCollection } from '../collections/map-collection.ts';
+import { MatchedCollection } from '../collections/matched-collection.ts';
 import { VarCollection } from '../collections/var-collection.ts';
 import type { Collection } from '../collections/types.ts';
 
@@ -42,7 +43,8 @@ export class RequestData {
   outboundDataError = false;
   pcreLimitsExceeded = false;
 
-  readonly multipartFlags = new Map<string, string>();
+  /** MULTIPART_* flags set by the multipart processor (null before it runs). */
+  multipartFlags: Map<string, string> | null = null;
   readonly files = new MapCollection('FILES');
   readonly filesNames = new MapCollection('FILES_NAMES');
   readonly filesSizes = new MapCollection('FILES_SIZES');
@@ -72,7 +74,7 @@ export class RequestData {
 
   matchedVar = '';
   matchedVarName = '';
-  readonly matchedVars = new MapCollection('MATCHED_VARS');
+  readonly matchedVars = new MatchedCollection('MATCHED_VARS');
   /** 255 until a rule with a severity matches (ModSecurity's initial value). */
   highestSeverity = 255;
 
@@ -84,7 +86,7 @@ export class RequestData {
   /** The RULE collection of the rule being evaluated; set by the transaction. */
   ruleCollection: () => Collection = () => EMPTY_RULE;
 
-  readonly #names = new Map<Collection, { size: number; names: MapCollection }>();
+  #names: Map<Collection, { size: number; names: MapCollection }> | null = null;
 
   constructor(uniqueId: string) {
     this.uniqueId = uniqueId;
@@ -92,17 +94,18 @@ export class RequestData {
 
   /** `X_NAMES`: one entry per key of `source`, named `X_NAMES:key` with the key as value. */
   names(source: Collection, name: string): Collection {
-    const cached = this.#names.get(source);
+    const byName = (this.#names ??= new Map());
+    const cached = byName.get(source);
     if (cached && cached.size === source.size) return cached.names;
     const names = new MapCollection(name);
     for (const e of source.all()) names.add(e.key, e.key);
-    this.#names.set(source, { size: source.size, names });
+    byName.set(source, { size: source.size, names });
     return names;
   }
 
   /** Called after MATCHED_VARS is cleared: its size may repeat with other keys. */
   forgetNames(source: Collection): void {
-    this.#names.delete(source);
+    this.#names?.delete(source);
   }
 
   argsCombinedSize(): number {
@@ -112,7 +115,7 @@ export class RequestData {
   }
 
   multipartFlag(name: string): string | null {
-    return this.multipartFlags.get(name) ?? (this.reqbodyProcessor === 'MULTIPART' ? '0' : null);
+    return this.multipartFlags?.get(name) ?? (this.reqbodyProcessor === 'MULTIPART' ? '0' : null);
   }
 
   authType(): string | null {

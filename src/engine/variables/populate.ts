@@ -34,19 +34,21 @@ export function populateUri(d: RequestData, uri: string, method: string, protoco
 export function populateRequestHeaders(d: RequestData, cookieFormat: 0 | 1): void {
   // Apache merges repeated request headers into one value joined by ", " before
   // ModSecurity v2 sees them; CRS tests such as 920620-1 expect that view.
-  const merged = new Map<string, [string, string]>();
-  for (const [name, value] of d.rawHeaders) {
-    const lower = name.toLowerCase();
-    const seen = merged.get(lower);
-    if (seen) seen[1] = `${seen[1]}, ${value}`;
-    else merged.set(lower, [name, value]);
+  const headers = d.requestHeaders;
+  const raw = d.rawHeaders;
+  for (let i = 0; i < raw.length; i++) {
+    const h = raw[i] as [string, string];
+    headers.addOrAppend(h[0], h[1], ', ');
   }
-  for (const [name, value] of merged.values()) d.requestHeaders.add(name, value);
-  const parse = cookieFormat === 1 ? parseCookiesV1 : parseCookies;
-  for (const h of d.requestHeaders.get('cookie')) parse(h.value, (k, v) => d.requestCookies.add(k, v));
+  const cookies = headers.getLower('cookie');
+  if (cookies.length > 0) {
+    const parse = cookieFormat === 1 ? parseCookiesV1 : parseCookies;
+    const jar = d.requestCookies;
+    for (const h of cookies) parse(h.value, (k, v) => jar.add(k, v));
+  }
   // ModSecurity picks the body processor from Content-Type when the transaction starts;
   // ctl:requestBodyProcessor may change it in phase 1.
-  const ct = d.requestHeaders.first('content-type');
+  const ct = headers.getLower('content-type')[0]?.value;
   if (ct !== undefined) {
     const lower = ct.toLowerCase();
     if (lower.startsWith('application/x-www-form-urlencoded')) d.reqbodyProcessor = 'URLENCODED';
@@ -88,7 +90,7 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
         for (const h of res.partHeaders) d.multipartPartHeaders.add(h.name, h.value);
         if (res.multipartName !== undefined) d.multipartName.add(res.multipartName, res.multipartName);
         if (res.multipartFilename !== undefined) d.multipartFilename.add(res.multipartFilename, res.multipartFilename);
-        for (const [k, v] of Object.entries(multipartVariables(res))) d.multipartFlags.set(k, v);
+        d.multipartFlags = new Map(Object.entries(multipartVariables(res)));
         if (res.reqbodyError !== undefined) {
           d.reqbodyError = true;
           d.reqbodyErrorMsg = res.reqbodyError;
@@ -119,8 +121,9 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
 
 function addArgs(d: RequestData, args: readonly ArgPair[], post: boolean): void {
   const target = post ? d.argsPost : d.argsGet;
-  for (const a of args) {
-    target.add(a.name, a.value);
-    d.args.add(a.name, a.value);
+  const all = d.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as ArgPair;
+    all.addEntry(target.add(a.name, a.value));
   }
 }
