@@ -65,6 +65,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #removedTags: RegExp[] | null = null;
   #removedMsgs: RegExp[] | null = null;
   #targetRemovals: TargetRemoval[] | null = null;
+  /** Per link (Rule.linkIndex): 0 not checked yet, 1 no removal names one of its variables, 2 one does. */
+  #concerns: Uint8Array | null = null;
 
   readonly #cache: TransactionValueCache;
   #currentRule: Rule | null = null;
@@ -82,6 +84,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   readonly #vVal: string[] = [];
   /** The collection entry each value came from (null for single values, counts, XML). */
   readonly #vEnt: (Entry | null)[] = [];
+  /** The value cache record of each value when collecting looked it up already. */
+  readonly #vRec: (CachedValue | null)[] = [];
   #vn = 0;
   /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
   #xmlViews: Map<string, XmlDocument> | null = null;
@@ -273,7 +277,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   #run(phase: number): void {
-    runPhase(this, this.#waf.phases[phase] ?? []);
+    const rules = this.#waf.phaseRules[phase];
+    if (rules !== undefined) runPhase(this, rules);
   }
 
   /** ModSecurity's reqbody_should_exist: a Content-Length or chunked Transfer-Encoding was sent (or bytes arrived). */
@@ -406,8 +411,13 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     }
     this.#vn = 0;
     const removals = this.#targetRemovals === null || !this.#removalsConcern(link) ? null : this.#removalsFor(head);
+    // "No match" is remembered per value and link (value-cache.ts): exact when the operand holds
+    // no macro, since an operator then reads only its input and writes only on a match (for a
+    // negated link, "no match" means the operator matched). Known values are left out here.
+    const memo = link.constantOperand;
+    const index = link.linkIndex;
     const targets = link.targets;
-    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link, removals);
+    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link, removals, memo ? index : -1);
     const n = this.#vn;
     if (n === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
@@ -420,16 +430,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const keys = this.#vKey;
     const vals = this.#vVal;
     const cache = this.#cache;
-    // "No match" is remembered per value and link (value-cache.ts): exact when the operand holds
-    // no macro, since an operator then reads only its input and writes only on a match. A
-    // negated link's "no match" is a rule match (it runs actions), so it is never skipped.
-    const memo = !negated && link.constantOperand;
-    const index = link.linkIndex;
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
       if (link.multiMatch && chain.length > 0) {
         const rec = this.#record(i, raw);
-        if (memo && knownNoMatch(rec, index)) continue;
         // The raw value, then every step that changed it (results cached like runChain's).
         const results = resultsOf(rec, cache.nodeCount);
         let name: string | null = null;
@@ -457,7 +461,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
         if (memo && name === null) cache.rememberNoMatch(rec, index);
       } else {
         const rec = memo || chain.length > 0 ? this.#record(i, raw) : null;
-        if (memo && knownNoMatch(rec as CachedValue, index)) continue;
         const value = rec === null || chain.length === 0 ? raw : runChain(raw, rec, chain, cache);
         if (op.match(value, this) !== negated) {
           matched = true;
@@ -471,13 +474,19 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return matched;
   }
 
-  /** The cache record of value `i` (`raw`): kept on its collection entry, else looked up by value. */
+  /** The cache record of value `i` (`raw`): found while collecting, kept on its collection entry, else looked up. */
   #record(i: number, raw: string): CachedValue {
+    const known = this.#vRec[i];
+    if (known != null) return known;
     const e = this.#vEnt[i];
-    if (e == null) return this.#cache.get(raw);
+    return e == null ? this.#cache.get(raw) : this.#entryRecord(e);
+  }
+
+  /** The cache record of a collection entry's value, kept on the entry. */
+  #entryRecord(e: Entry): CachedValue {
     let rec = e.cached;
     if (rec === null || !this.#cache.owns(rec)) {
-      rec = this.#cache.get(raw);
+      rec = this.#cache.get(e.value);
       e.cached = rec;
     }
     return rec;
@@ -491,15 +500,17 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     for (const a of actions) a.execute(this);
   }
 
-  #push(variable: string, key: string | null, value: string, entry: Entry | null = null): void {
+  #push(variable: string, key: string | null, value: string, entry: Entry | null = null, rec: CachedValue | null = null): void {
     const i = this.#vn++;
     this.#vEnt[i] = entry;
+    this.#vRec[i] = rec;
     this.#vVar[i] = variable;
     this.#vKey[i] = key;
     this.#vVal[i] = value;
   }
 
-  #collect(target: Target, link: Rule, removals: readonly TargetSelector[] | null): void {
+  /** Pushes the values `target` selects, leaving out those known not to match link `memoIndex` (-1: keep all). */
+  #collect(target: Target, link: Rule, removals: readonly TargetSelector[] | null, memoIndex: number): void {
     const exclusions = link.exclusions;
     const variable = target.variable;
     if (variable === 'XML') {
@@ -514,7 +525,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     if (typeof resolved === 'string') {
       if (isExcluded(variable, NO_VALUE_NAME, exclusions, removals)) return;
       if (target.count) this.#push(target.countName, null, '1');
-      else this.#push(variable, null, resolved);
+      else if (memoIndex < 0) this.#push(variable, null, resolved);
+      else {
+        const rec = this.#cache.get(resolved);
+        if (!knownNoMatch(rec, memoIndex)) this.#push(variable, null, resolved, null, rec);
+      }
       return;
     }
     // `VAR:/regex/` selects while iterating (no filtered copy: TX holds ~100 CRS variables).
@@ -527,7 +542,11 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       if (re !== undefined && !re.test(e.key)) continue;
       if (filter && isExcluded(variable, e.key, exclusions, removals)) continue;
       if (target.count) count++;
-      else this.#push(variable, e.key, e.value, e);
+      else if (memoIndex < 0) this.#push(variable, e.key, e.value, e);
+      else {
+        const rec = this.#entryRecord(e);
+        if (!knownNoMatch(rec, memoIndex)) this.#push(variable, e.key, e.value, e, rec);
+      }
     }
     if (target.count) this.#push(target.countName, null, String(count));
   }
@@ -555,16 +574,20 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return view;
   }
 
-  /** Whether any ctl target removal names a variable this link reads (cheap pre-check). */
+  /** Whether any ctl target removal names a variable this link reads (cheap pre-check, once per link). */
   #removalsConcern(link: Rule): boolean {
+    const known = (this.#concerns ??= new Uint8Array(this.#waf.linkCount));
+    const k = known[link.linkIndex];
+    if (k !== 0) return k === 2;
     const removals = this.#targetRemovals as TargetRemoval[];
     const targets = link.targets;
-    // Variable names are the registry's internalized strings: === is a pointer comparison.
-    for (let i = 0; i < removals.length; i++) {
+    let concerns = false;
+    for (let i = 0; i < removals.length && !concerns; i++) {
       const v = (removals[i] as TargetRemoval).target.variable;
-      for (let j = 0; j < targets.length; j++) if ((targets[j] as Target).variable === v) return true;
+      for (let j = 0; j < targets.length; j++) if ((targets[j] as Target).variable === v) concerns = true;
     }
-    return false;
+    known[link.linkIndex] = concerns ? 2 : 1;
+    return concerns;
   }
 
   /** The target removals that apply to `head` (id ranges and tag/msg tests are memoized per rule elsewhere). */
@@ -578,6 +601,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   #addTargetRemoval(removal: TargetRemoval): void {
     (this.#targetRemovals ??= []).push(removal);
+    this.#concerns = null;
   }
 
   // ---- MatchState / MacroSource -------------------------------------------------------

@@ -69,7 +69,7 @@ describe('remembered "no match" across transactions', () => {
     assert.equal(verdict(waf, '/?x=foo&y=foo'), '2 -> 403');
   });
 
-  it('never skips a negated operator (its "no match" is a rule match)', () => {
+  it('remembers a negated operator by its link outcome (the operator matching is the link not matching)', () => {
     const waf = createWaf([{ text: 'SecRule ARGS:z "!@rx ^ok$" "id:3,phase:1,deny,status:403"' }]);
     assert.equal(verdict(waf, '/?z=ok'), ' -> pass');
     assert.equal(verdict(waf, '/?z=ok'), ' -> pass');

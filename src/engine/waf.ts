@@ -4,6 +4,7 @@
  */
 import type { EngineSettings, RuleEngineMode, Transaction, Waf } from './api.ts';
 import type { Rule } from './rule.ts';
+import { phaseRules, type PhaseRules } from './rule-group.ts';
 import type { ChainRegistry } from './transform-chain.ts';
 import { TransactionImpl } from './transaction.ts';
 import { DEFAULT_VALUE_CACHE_BYTES, SharedValueCache } from './value-cache.ts';
@@ -77,6 +78,8 @@ export class WafImpl implements Waf {
   readonly config: Readonly<WafConfig>;
   /** Rules by phase (index 1-5): chain heads and markers, in load order. */
   readonly phases: readonly (readonly Rule[])[];
+  /** The same lists with their skipAfter targets resolved, for the phase loop. */
+  readonly phaseRules: readonly PhaseRules[];
   readonly ruleCount: number;
   readonly chains: ChainRegistry;
   /** Rule links (heads and chained links) in the ruleset, each numbered by Rule.linkIndex. */
@@ -98,6 +101,7 @@ export class WafImpl implements Waf {
       responseBodyMimeTypes: Object.freeze([...config.responseBodyMimeTypes]),
     });
     this.phases = phases;
+    this.phaseRules = phases.map(phaseRules);
     this.chains = chains;
     let n = 0;
     for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
