@@ -44,8 +44,20 @@ export const ANY: Literals = { exact: null, factor: null };
 const FOLD = new Uint8Array(256).map((_, c) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
 const FOLDED_CHAR: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(FOLD[c] as number));
 
+/** Literals of byte sets already seen (the translator shares its common sets). */
+const CLASS_LITERALS = new WeakMap<Uint8Array, Literals>();
+
 /** A byte set consumed by one item: exact when small once folded. */
 export function classLiterals(set: Uint8Array): Literals {
+  let lits = CLASS_LITERALS.get(set);
+  if (lits === undefined) {
+    lits = computeClassLiterals(set);
+    CLASS_LITERALS.set(set, lits);
+  }
+  return lits;
+}
+
+function computeClassLiterals(set: Uint8Array): Literals {
   const members: string[] = [];
   const seen = new Uint8Array(256);
   for (let c = 0; c < 256; c++) {
@@ -59,9 +71,11 @@ export function classLiterals(set: Uint8Array): Literals {
   return members.length === 0 ? ANY : { exact: members, factor: null };
 }
 
+const BYTE_LITERALS: readonly Literals[] = Array.from({ length: 256 }, (_, c) => ({ exact: [FOLDED_CHAR[c] as string], factor: null }));
+
 /** One byte. */
 export function byteLiterals(c: number): Literals {
-  return { exact: [FOLDED_CHAR[c] as string], factor: null };
+  return BYTE_LITERALS[c] as Literals;
 }
 
 /** What the subject is known to contain given an item's literals, or null. */
@@ -110,13 +124,21 @@ function stringCost(s: string): number {
   return p < 1 ? p : 1;
 }
 
+const COSTS = new WeakMap<readonly string[], number>();
+
 /** Estimated chance that a typical value contains one of the strings (lower is more selective). */
 export function factorCost(factor: readonly string[]): number {
-  let sum = 0;
+  let sum = COSTS.get(factor);
+  if (sum !== undefined) return sum;
+  sum = 0;
   for (const s of factor) {
     sum += stringCost(s);
-    if (sum >= 1) return 1;
+    if (sum >= 1) {
+      sum = 1;
+      break;
+    }
   }
+  COSTS.set(factor, sum);
   return sum;
 }
 
@@ -133,9 +155,10 @@ function best(candidates: readonly (readonly string[])[]): readonly string[] | n
   return chosen;
 }
 
-function product(a: readonly string[], b: readonly string[]): string[] {
-  if (a.length === 1 && a[0] === '') return [...b];
-  if (b.length === 1 && b[0] === '') return [...a];
+function product(a: readonly string[], b: readonly string[]): readonly string[] {
+  if (a.length === 1 && a[0] === '') return b;
+  if (b.length === 1 && b[0] === '') return a;
+  if (a.length === 1 && b.length === 1) return [(a[0] as string) + (b[0] as string)];
   const out = new Set<string>();
   for (const x of a) for (const y of b) out.add(x + y);
   return [...out];

@@ -129,15 +129,14 @@ const POSIX: Record<string, number[]> = {
   xdigit: [...DIGIT, ...range(0x41, 0x46), ...range(0x61, 0x66)],
 };
 
-function hex2(c: number): string {
-  return c.toString(16).padStart(2, '0');
-}
+/** `\xHH` for every byte, built once: classSource writes thousands of them per load. */
+const HEX_ESCAPE: readonly string[] = Array.from({ length: 256 }, (_, c) => `\\x${c.toString(16).padStart(2, '0')}`);
 
 const JS_SPECIAL = new Set('\\^$.|?*+()[]{}/-'.split('').map((c) => c.charCodeAt(0)));
 
 /** A single byte as JS regex source (outside a class). */
 function literal(c: number): string {
-  if (c < 0x20 || c >= 0x7f) return `\\x${hex2(c)}`;
+  if (c < 0x20 || c >= 0x7f) return HEX_ESCAPE[c] as string;
   return JS_SPECIAL.has(c) ? `\\${String.fromCharCode(c)}` : String.fromCharCode(c);
 }
 
@@ -153,7 +152,9 @@ function classSource(set: Uint8Array): string {
     if (((set[c] as number) === 1) === negate) continue;
     let end = c;
     while (end + 1 < 256 && ((set[end + 1] as number) === 1) !== negate) end++;
-    body += end === c ? `\\x${hex2(c)}` : end === c + 1 ? `\\x${hex2(c)}\\x${hex2(end)}` : `\\x${hex2(c)}-\\x${hex2(end)}`;
+    const from = HEX_ESCAPE[c] as string;
+    const to = HEX_ESCAPE[end] as string;
+    body += end === c ? from : end === c + 1 ? from + to : `${from}-${to}`;
     c = end;
   }
   return negate ? `[^${body}]` : `[${body}]`;
@@ -164,6 +165,67 @@ function setOf(chars: readonly number[], negate = false): Uint8Array {
   for (const c of chars) set[c] = 1;
   if (negate) for (let c = 0; c < 256; c++) set[c] = set[c] ? 0 : 1;
   return set;
+}
+
+/*
+ * Shared byte sets. Sets that stand for an escape or a single byte are built
+ * once and shared by every pattern; nothing writes into a set after building
+ * it (classes copy from them), so sharing is safe and saves an allocation and
+ * a weight computation per atom.
+ */
+const SINGLE_SETS: (Uint8Array | undefined)[] = [];
+const CASELESS_SETS: (Uint8Array | undefined)[] = [];
+const ANY_BYTE_SET = setOf([], true);
+const NOT_NEWLINE_SET = setOf([0x0a], true);
+const ESCAPE_SETS: Readonly<Record<string, Uint8Array>> = {
+  s: setOf(SPACE_CHARS),
+  S: setOf(SPACE_CHARS, true),
+  h: setOf(HSPACE_CHARS),
+  H: setOf(HSPACE_CHARS, true),
+  v: setOf(VSPACE_CHARS),
+  V: setOf(VSPACE_CHARS, true),
+  d: setOf(DIGIT),
+  D: setOf(DIGIT, true),
+  w: setOf(WORD),
+  W: setOf(WORD, true),
+};
+
+function singleSet(c: number): Uint8Array {
+  return (SINGLE_SETS[c] ??= setOf([c]));
+}
+
+/** {A, a} for the lower-case letter `lower`. */
+function caselessSet(lower: number): Uint8Array {
+  return (CASELESS_SETS[lower] ??= setOf([lower & ~0x20, lower]));
+}
+
+/** Parsed classes by caseless flag + text; bounded, as run-time (macro) patterns pass here too. */
+const CLASS_CACHE = new Map<string, { readonly set: Uint8Array; readonly source: string }>();
+const CLASS_CACHE_LIMIT = 20_000;
+const POSIX_CLASS = /^\[:\^?[a-z]+:\]/;
+
+/**
+ * Index just past the `]` closing the class that opens at `start`, or -1 when
+ * the text holds something a quick scan should not judge (\Q, \c, an
+ * unterminated class): the parser then decides alone.
+ */
+function classEnd(p: string, start: number): number {
+  let i = start + 1;
+  if (p.charCodeAt(i) === 0x5e) i++; // ^
+  if (p.charCodeAt(i) === 0x5d) i++; // ] first is a literal
+  for (; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 0x5d) return i + 1;
+    if (c === 0x5c) {
+      const e = p.charCodeAt(i + 1);
+      if (e === 0x51 || e === 0x63) return -1; // \Q \c
+      i++;
+    } else if (c === 0x5b && p.charCodeAt(i + 1) === 0x3a) {
+      const m = POSIX_CLASS.exec(p.slice(i, i + 14));
+      if (m) i += m[0].length - 1;
+    }
+  }
+  return -1;
 }
 
 function isDigitCode(c: number): boolean {
@@ -199,7 +261,7 @@ function countGroups(p: string): number {
       if (p[i + 1] === ']') i++;
     } else if (c === '(') {
       if (p[i + 1] !== '?' && p[i + 1] !== '*') n++;
-      else if (/^\(\?(P?<[A-Za-z_]|')/.test(p.slice(i, i + 4))) n++;
+      else if (p[i + 2] !== ':' && /^\(\?(P?<[A-Za-z_]|')/.test(p.slice(i, i + 4))) n++;
     }
   }
   return n;
@@ -229,9 +291,27 @@ const BYTE_WEIGHT = new Uint8Array(256).map((_, c) => {
 /** Clauses heavier than this are not worth a pre-check. */
 const MAX_CLAUSE_WEIGHT = 24;
 
+const WEIGHTS = new WeakMap<Uint8Array, number>();
+const MEMBERS = new WeakMap<Uint8Array, number[]>();
+
+/** The bytes of a set, listed once per set (shared sets are united many times). */
+function membersOf(set: Uint8Array): number[] {
+  let members = MEMBERS.get(set);
+  if (members === undefined) {
+    members = [];
+    for (let c = 0; c < 256; c++) if (set[c]) members.push(c);
+    MEMBERS.set(set, members);
+  }
+  return members;
+}
+
 function clauseWeight(set: Uint8Array): number {
-  let w = 0;
-  for (let c = 0; c < 256; c++) if (set[c]) w += BYTE_WEIGHT[c] as number;
+  let w = WEIGHTS.get(set);
+  if (w === undefined) {
+    w = 0;
+    for (let c = 0; c < 256; c++) if (set[c]) w += BYTE_WEIGHT[c] as number;
+    WEIGHTS.set(set, w);
+  }
   return w;
 }
 
@@ -251,13 +331,23 @@ function bestClause(clauses: readonly Uint8Array[]): Uint8Array | undefined {
 /** Clauses every match of one of the alternatives satisfies. */
 function mergeAlternatives(alts: readonly (readonly Uint8Array[])[]): Uint8Array[] {
   if (alts.length === 1) return [...(alts[0] as Uint8Array[])];
-  const union = new Uint8Array(256);
+  const bests: Uint8Array[] = [];
   for (const alt of alts) {
     const best = bestClause(alt);
     if (!best) return [];
-    for (let c = 0; c < 256; c++) if (best[c]) union[c] = 1;
+    if (!bests.includes(best)) bests.push(best);
   }
+  if (bests.length === 1) return bests;
+  const union = new Uint8Array(256);
+  for (const best of bests) for (const c of membersOf(best)) union[c] = 1;
   return [union];
+}
+
+/** Whether an output part opens a lookaround: `(?=` `(?!` `(?<=` `(?<!`. */
+function isLookaround(part: Part | undefined): boolean {
+  if (typeof part !== 'string' || part.charCodeAt(0) !== 0x28 || part.charCodeAt(1) !== 0x3f) return false;
+  const c = part.charCodeAt(part.charCodeAt(2) === 0x3c ? 3 : 2);
+  return c === 0x3d || c === 0x21;
 }
 
 const LOOKAROUNDS: ReadonlyArray<readonly [string, string]> = [['(?=', '(?='], ['(?!', '(?!'], ['(?<=', '(?<='], ['(?<!', '(?<!']];
@@ -278,11 +368,16 @@ class Translator {
   private readonly names = new Map<string, number>();
   /** Indexes in `parts` where top-level alternatives start. */
   private readonly rootAlternatives: number[] = [0];
-  private readonly totalGroups: number;
+  private groupTotal = -1;
 
   constructor(pattern: string) {
     this.p = pattern;
-    this.totalGroups = countGroups(pattern);
+  }
+
+  /** Capturing groups in the whole pattern, counted on first need (back references only). */
+  private get totalGroups(): number {
+    if (this.groupTotal < 0) this.groupTotal = countGroups(this.p);
+    return this.groupTotal;
   }
 
   translate(): TranslatedPattern {
@@ -333,9 +428,9 @@ class Translator {
   private byteAtom(c: number): void {
     const lower = c | 0x20;
     if (this.flags.i && lower >= 0x61 && lower <= 0x7a) {
-      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, setOf([lower & ~0x20, lower]), byteLiterals(c));
+      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, caselessSet(lower), byteLiterals(c));
     } else {
-      this.atom(literal(c), setOf([c]), byteLiterals(c));
+      this.atom(literal(c), singleSet(c), byteLiterals(c));
     }
   }
 
@@ -362,8 +457,7 @@ class Translator {
         this.escape();
         return;
       case 0x5b: // [
-        this.pos++;
-        this.setAtom(this.parseClass());
+        this.classAtom();
         return;
       case 0x28: // (
         this.openGroup();
@@ -377,7 +471,7 @@ class Translator {
         return;
       case 0x2e: // .
         this.pos++;
-        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]', setOf(this.flags.s ? [] : [0x0a], true));
+        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]', this.flags.s ? ANY_BYTE_SET : NOT_NEWLINE_SET);
         return;
       case 0x5e: // ^
         this.pos++;
@@ -422,8 +516,7 @@ class Translator {
       const once = text === '{1}' || text === '{1,1}';
       lits[this.lastLit] = once ? item : text === '?' || text === '{0,1}' ? optional(item) : repeated(item, min);
     }
-    const first = this.parts[this.lastAtom];
-    if (typeof first === 'string' && /^\(\?<?[=!]/.test(first)) {
+    if (isLookaround(this.parts[this.lastAtom])) {
       // PCRE lets assertions be repeated; JS needs a group around a lookaround to quantify it.
       this.parts.splice(this.lastAtom, 0, '(?:');
       this.parts.push(')');
@@ -592,7 +685,7 @@ class Translator {
     switch (e) {
       case 'd': case 'D': case 'w': case 'W':
         this.pos += 2;
-        this.atom(`\\${e}`, setOf(e === 'd' || e === 'D' ? DIGIT : WORD, e === 'D' || e === 'W'));
+        this.atom(`\\${e}`, ESCAPE_SETS[e]);
         return;
       case 'b': case 'B':
         this.pos += 2;
@@ -668,18 +761,10 @@ class Translator {
     const e = this.p[this.pos + 1];
     let set: Uint8Array | undefined;
     switch (e) {
-      case 's': set = setOf(SPACE_CHARS); break;
-      case 'S': set = setOf(SPACE_CHARS, true); break;
-      case 'h': set = setOf(HSPACE_CHARS); break;
-      case 'H': set = setOf(HSPACE_CHARS, true); break;
-      case 'v': set = setOf(VSPACE_CHARS); break;
-      case 'V': set = setOf(VSPACE_CHARS, true); break;
-      case 'd': set = inClass ? setOf(DIGIT) : undefined; break;
-      case 'D': set = inClass ? setOf(DIGIT, true) : undefined; break;
-      case 'w': set = inClass ? setOf(WORD) : undefined; break;
-      case 'W': set = inClass ? setOf(WORD, true) : undefined; break;
-      case 'N': set = inClass ? undefined : setOf([0x0a], true); break;
-      case 'C': set = inClass ? undefined : setOf([], true); break;
+      case 's': case 'S': case 'h': case 'H': case 'v': case 'V': set = ESCAPE_SETS[e]; break;
+      case 'd': case 'D': case 'w': case 'W': set = inClass ? ESCAPE_SETS[e] : undefined; break;
+      case 'N': set = inClass ? undefined : NOT_NEWLINE_SET; break;
+      case 'C': set = inClass ? undefined : ANY_BYTE_SET; break;
       default: break;
     }
     if (set) this.pos += 2;
@@ -754,6 +839,29 @@ class Translator {
       throw new PcreSyntaxError(`unrecognized escape \\${ch}${inClass ? ' in character class' : ''}`);
     }
     return e;
+  }
+
+  /**
+   * A class as an atom. CRS patterns repeat the same classes hundreds of
+   * times (932xxx: `["'\)\[\x5c]*` after every letter), so parsed classes are
+   * shared through CLASS_CACHE, keyed by their text and the caseless flag.
+   */
+  private classAtom(): void {
+    const start = this.pos;
+    const end = classEnd(this.p, start);
+    const key = end === -1 ? undefined : (this.flags.i ? 'i' : 'c') + this.p.slice(start, end);
+    const cached = key === undefined ? undefined : CLASS_CACHE.get(key);
+    if (cached !== undefined) {
+      this.pos = end;
+      this.atom(cached.source, cached.set);
+      return;
+    }
+    this.pos++;
+    const set = this.parseClass();
+    const source = classSource(set);
+    // Only when the quick scan agreed with the parser on where the class ends.
+    if (key !== undefined && this.pos === end && CLASS_CACHE.size < CLASS_CACHE_LIMIT) CLASS_CACHE.set(key, { set, source });
+    this.atom(source, set);
   }
 
   /** Parses a class after `[` into a byte set. */
@@ -857,12 +965,12 @@ class Translator {
     for (const part of this.parts) {
       if (typeof part !== 'string' && 'open' in part) jsIndex.set(part.open, ++n);
     }
-    let source = '';
-    for (const part of this.parts) {
-      if (typeof part === 'string') source += part;
-      else if ('open' in part) source += '(';
-      else source += `(?:\\${jsIndex.get(part.ref) as number})`;
+    const out: string[] = new Array<string>(this.parts.length);
+    for (let k = 0; k < this.parts.length; k++) {
+      const part = this.parts[k] as Part;
+      out[k] = typeof part === 'string' ? part : 'open' in part ? '(' : `(?:\\${jsIndex.get(part.ref) as number})`;
     }
+    let source = out.join('');
     // Like PCRE's implicit anchoring: when every top-level alternative starts with a bare
     // "any byte" star, a match at any offset implies one at offset 0, so anchoring changes
     // no result but saves the quadratic retry at every start offset.
