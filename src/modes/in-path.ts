@@ -16,7 +16,7 @@ import { forwardToRoute } from '../proxy/forward.ts';
 import type { ForwardOutcome, ResponseGate } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import type { ForwardedInfo } from '../proxy/headers.ts';
-import { hasRequestBody, readRequestBody } from '../proxy/tx-adapter.ts';
+import { hasRequestBody, readRequestBody, withoutRequestBody } from '../proxy/tx-adapter.ts';
 import type { EngineSession } from '../proxy/tx-adapter.ts';
 import { forwardUpgrade } from '../proxy/websocket.ts';
 import type { UpgradeOutcome } from '../proxy/websocket.ts';
@@ -47,18 +47,41 @@ function forwardedInfo(exchange: ExchangeBase, client: SocketAddress, trusted: b
   };
 }
 
-function responseGate(session: EngineSession, enforce: boolean): ResponseGate {
-  const keep = (interruption: Interruption | null): Interruption | null => (enforce ? interruption : null);
-  return {
-    head: (status, raw) => keep(session.responseHead(status, 'HTTP/1.1', raw)),
-    // inline holds the inspected part of the body so phase 4 can still replace
-    // the response; detect streams at once and shows the engine a copy (one
-    // byte past the limit, so Reject still notices an oversized body).
-    bodyHold: () => (enforce && session.responseBodyAccess ? Math.max(1, session.responseBodyLimit) : 0),
-    bodyTee: () => (!enforce && session.responseBodyAccess ? session.responseBodyLimit + 1 : 0),
-    chunk: (chunk) => keep(session.appendResponseBody(chunk)),
-    end: () => keep(session.processResponseBody()),
-  };
+/** The engine's view of the response (phases 3-4); one object per request, no closures. */
+class SessionGate implements ResponseGate {
+  readonly #session: EngineSession;
+  readonly #enforce: boolean;
+
+  constructor(session: EngineSession, enforce: boolean) {
+    this.#session = session;
+    this.#enforce = enforce;
+  }
+
+  head(status: number, raw: readonly string[]): Interruption | null {
+    const interruption = this.#session.responseHead(status, 'HTTP/1.1', raw);
+    return this.#enforce ? interruption : null;
+  }
+
+  // inline holds the inspected part of the body so phase 4 can still replace
+  // the response; detect streams at once and shows the engine a copy (one
+  // byte past the limit, so Reject still notices an oversized body).
+  bodyHold(): number {
+    return this.#enforce && this.#session.responseBodyAccess ? Math.max(1, this.#session.responseBodyLimit) : 0;
+  }
+
+  bodyTee(): number {
+    return !this.#enforce && this.#session.responseBodyAccess ? this.#session.responseBodyLimit + 1 : 0;
+  }
+
+  chunk(chunk: Buffer): Interruption | null {
+    const interruption = this.#session.appendResponseBody(chunk);
+    return this.#enforce ? interruption : null;
+  }
+
+  end(): Interruption | null {
+    const interruption = this.#session.processResponseBody();
+    return this.#enforce ? interruption : null;
+  }
 }
 
 function verdictFor(enforced: boolean, session: EngineSession, engineInterrupted: boolean, rejected = false): Verdict {
@@ -96,7 +119,8 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
         return;
       }
       if (exchange.expectContinue) res.writeContinue();
-      const body = await readRequestBody(session, req, services.bodyBudget);
+      // Most requests have no body: phase 2 then runs without a promise or a tick.
+      const body = hasRequestBody(req) ? await readRequestBody(session, req, services.bodyBudget) : withoutRequestBody(session);
       releaseBody = body.release;
       if (body.aborted) {
         status = answeredByFrontStatus(req) ?? CLIENT_CLOSED;
@@ -129,7 +153,7 @@ export function createInPathMode(name: 'inline' | 'detect', enforce: boolean): M
           headers: upstreamRequestHeaders(req.rawHeaders, forwardedInfo(exchange, client, trusted)),
           body: body.forwardBody(),
           res,
-          gate: responseGate(session, enforce),
+          gate: new SessionGate(session, enforce),
           enforce: (interruption) => block(interruption, !req.complete),
         },
         services.observer,

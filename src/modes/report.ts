@@ -25,10 +25,12 @@ export function headerPairs(raw: readonly string[]): [string, string][] {
   return pairs;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function buildReport(exchange: ExchangeBase, fields: ReportFields): TransactionReport {
   const { req } = exchange;
   const engine = fields.engine;
-  const report: TransactionReport = {
+  const report: Mutable<TransactionReport> = {
     id: exchange.id,
     time: new Date(exchange.startedAt).toISOString(),
     mode: fields.mode,
@@ -44,11 +46,15 @@ export function buildReport(exchange: ExchangeBase, fields: ReportFields): Trans
     scores: engine.scores,
     engineMs: engine.engineMs,
     auditRelevant: engine.auditRelevant || engine.failed,
-    ...(fields.status !== undefined ? { status: fields.status } : {}),
-    ...(engine.interruption ? { interruptionStatus: engine.interruption.status, interruptionRuleId: engine.interruption.ruleId } : {}),
-    ...(exchange.route ? { service: exchange.route.route.service } : {}),
-    ...(fields.upstream !== undefined ? { upstream: fields.upstream } : {}),
   };
+  // Optional fields are left out, not set to undefined (assignments: no temporary objects to spread).
+  if (fields.status !== undefined) report.status = fields.status;
+  if (engine.interruption) {
+    report.interruptionStatus = engine.interruption.status;
+    report.interruptionRuleId = engine.interruption.ruleId;
+  }
+  if (exchange.route) report.service = exchange.route.route.service;
+  if (fields.upstream !== undefined) report.upstream = fields.upstream;
   return report;
 }
 

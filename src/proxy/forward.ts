@@ -104,7 +104,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   constructor(request: ForwardRequest, settle: (outcome: ForwardOutcome) => void) {
     this.#request = request;
     this.#settle = settle;
-    request.res.once('close', this.#onClientClose);
+    // on/off rather than once: once wraps the listener in a new closure per request.
+    request.res.on('close', this.#onClientClose);
   }
 
   #onClientClose = (): void => {

@@ -50,13 +50,12 @@ import type { Limits, Mode as ModeName } from '../config/types.ts';
 import { selectMode } from '../modes/index.ts';
 import type { ModeServices } from '../modes/types.ts';
 import { buildReport, emitReport } from '../modes/report.ts';
-import type { ExchangeBase } from '../modes/types.ts';
+import type { Exchange, ExchangeBase, SocketAddress, UpgradeExchange } from '../modes/types.ts';
 import { normalizeAddress } from './addresses.ts';
 import { inspectRefusal } from '../modes/refusal.ts';
 import type { RefusedHead, Refusal } from '../modes/refusal.ts';
 import type { Interruption } from '../engine/api.ts';
 import { enforceInterruption, markAnsweredByFront, sendHttp09Status, sendRawStatus, sendStatus } from './block-response.ts';
-import { rawValues } from './headers.ts';
 import { parseLenientRequest } from './lenient-request.ts';
 import type { LenientRequest } from './lenient-request.ts';
 import { requestIdFrom } from './request-id.ts';
@@ -198,6 +197,34 @@ function answerOnSocket(socket: Socket | Duplex, id: string, accept: string | un
   };
 }
 
+/** What picket keeps on each client connection (a symbol property: cheaper than a WeakMap lookup per request). */
+interface ConnectionState {
+  /** Addresses are fixed for a connection: normalized once, shared by its requests. */
+  readonly peer: SocketAddress;
+  readonly local: SocketAddress;
+  /** The id of the request being served, for answers written from 'clientError'. */
+  requestId: string;
+}
+
+const CONNECTION = Symbol('picket.connection');
+type TrackedSocket = (Socket | Duplex) & { [CONNECTION]?: ConnectionState };
+
+function connectionOf(socket: Socket | Duplex): ConnectionState {
+  const tracked = socket as TrackedSocket;
+  let state = tracked[CONNECTION];
+  if (state === undefined) {
+    const s = socket as Socket;
+    state = {
+      peer: { address: normalizeAddress(s.remoteAddress ?? ''), port: s.remotePort ?? 0 },
+      local: { address: normalizeAddress(s.localAddress ?? ''), port: s.localPort ?? 0 },
+      requestId: '',
+    };
+    // Before the socket is connected (never for a request) the addresses are unknown: do not keep those.
+    if (s.remoteAddress !== undefined) tracked[CONNECTION] = state;
+  }
+  return state;
+}
+
 export interface FrontServerOptions {
   readonly mode: ModeName;
   readonly limits: Limits;
@@ -212,8 +239,6 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   let closing = false;
   let idleWaiters: (() => void)[] = [];
   const upgraded = new Set<Duplex>();
-  /** The id of the request being served on each connection, for answers written from 'clientError'. */
-  const currentRequestId = new WeakMap<Socket | Duplex, string>();
 
   const settled = (): void => {
     inFlight--;
@@ -237,48 +262,36 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   };
 
   /**
-   * Builds the exchange, or returns the status picket refuses the request
-   * with (the caller inspects it first: refusal.ts). node reads `GET /` and
-   * `GET / HTTP/0.9` alike as 0.9 and parses header fields after them: 400
-   * with a status line. Versions above 1.x: 505.
+   * The status picket refuses a request head with, or 0 when it is accepted
+   * (the caller inspects a refused one first: refusal.ts). node reads `GET /`
+   * and `GET / HTTP/0.9` alike as 0.9 and parses header fields after them:
+   * 400 with a status line. Versions above 1.x: 505.
    */
-  const accept = <T extends object>(req: IncomingMessage, id: string, expectContinue: boolean, attach: T): (ExchangeBase & T) | number => {
+  const refusalOf = (req: IncomingMessage, target: string): number => {
     if (req.httpVersionMajor === 0) return 400;
     if (req.httpVersionMajor !== 1) return 505;
-    const target = req.url ?? '';
     if (target.length > limits.uriLength) return 414;
-    const hosts = rawValues(req.rawHeaders, 'host');
-    if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) return 400;
+    const raw = req.rawHeaders;
+    let hosts = 0;
+    let host = '';
+    for (let i = 0; i < raw.length; i += 2) {
+      // Length first: latin1 names keep their length when lower-cased, and most differ in it.
+      if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+        hosts++;
+        host = raw[i + 1]!;
+      }
+    }
+    if (hosts > 1 || (hosts === 0 && req.httpVersionMinor >= 1)) return 400;
     // An empty Host, or one with characters no host name has (NUL, '%', controls…), is refused, not routed.
-    if (hosts.length === 1 && !validHost(hosts[0]!)) return 400;
-    const forwardPath = forwardPathOf(target);
-    if (forwardPath === null) return 400;
-    // Absolute-form: the target's authority names the host and Host is ignored (RFC 9112 §3.2.2).
-    const authority = absoluteAuthority(target);
-    const socket = req.socket;
-    return {
-      id,
-      startedAt: Date.now(),
-      req,
-      peer: { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
-      local: { address: normalizeAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
-      route: services.routeFor(authority ?? req.headers.host, target),
-      forwardPath,
-      absoluteHost: authority,
-      expectContinue,
-      services,
-      // The response or socket joins here, not by copying the exchange afterwards.
-      ...attach,
-    };
+    if (hosts === 1 && !validHost(host)) return 400;
+    return 0;
   };
 
-  const addresses = (socket: Socket | Duplex): Pick<Refusal, 'peer' | 'local'> => {
-    const s = socket as Socket;
-    return {
-      peer: { address: normalizeAddress(s.remoteAddress ?? ''), port: s.remotePort ?? 0 },
-      local: { address: normalizeAddress(s.localAddress ?? ''), port: s.localPort ?? 0 },
-    };
-  };
+  /** The route for an accepted head; absolute-form names the host instead of Host (RFC 9112 §3.2.2). */
+  const routeOf = (req: IncomingMessage, target: string, authority: string | undefined): ExchangeBase['route'] =>
+    services.routeFor(authority ?? req.headers.host, target);
+
+  const addresses = (socket: Socket | Duplex): Pick<Refusal, 'peer' | 'local'> => connectionOf(socket);
 
   /** Refuse but inspect (modes/refusal.ts): the engine sees the request, then the refusal is answered. */
   const refuse = (refusal: Omit<Refusal, 'services' | 'globalMode'>): void => {
@@ -308,13 +321,13 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   };
 
   const reportRejected = (req: IncomingMessage | undefined, socket: Socket | Duplex, id: string, status: number): void => {
-    const peer = socket as Socket;
+    const connection = connectionOf(socket);
     const base: ExchangeBase = {
       id,
       startedAt: Date.now(),
       req: req ?? ({ method: '', url: '', httpVersion: '1.1', rawHeaders: [] } as unknown as IncomingMessage),
-      peer: { address: normalizeAddress(peer.remoteAddress ?? ''), port: peer.remotePort ?? 0 },
-      local: { address: normalizeAddress(peer.localAddress ?? ''), port: peer.localPort ?? 0 },
+      peer: connection.peer,
+      local: connection.local,
       route: undefined,
       forwardPath: '/',
       expectContinue: false,
@@ -336,14 +349,31 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
 
   const onRequest = (expectContinue: boolean) => (req: IncomingMessage, res: ServerResponse): void => {
     const id = requestIdFrom(req.headers['x-request-id']);
-    currentRequestId.set(req.socket, id);
+    const connection = connectionOf(req.socket);
+    connection.requestId = id;
     if (closing) res.shouldKeepAlive = false;
-    const exchange = accept(req, id, expectContinue, { res });
-    if (typeof exchange === 'number') {
+    const target = req.url ?? '';
+    let status = refusalOf(req, target);
+    const forwardPath = status === 0 ? forwardPathOf(target) : null;
+    if (forwardPath === null) {
       // A client waiting for `100 Continue` is refused without uploading: no body to inspect then.
-      refuse({ id, ...addresses(req.socket), head: headOf(req), body: expectContinue ? null : req, status: exchange, answer: answerOnResponse(res, id) });
+      refuse({ id, ...addresses(req.socket), head: headOf(req), body: expectContinue ? null : req, status: status || 400, answer: answerOnResponse(res, id) });
       return;
     }
+    const authority = target.charCodeAt(0) === 0x2f /* '/' */ ? undefined : absoluteAuthority(target);
+    const exchange: Exchange = {
+      id,
+      startedAt: Date.now(),
+      req,
+      peer: connection.peer,
+      local: connection.local,
+      route: routeOf(req, target, authority),
+      forwardPath,
+      absoluteHost: authority,
+      expectContinue,
+      services,
+      res,
+    };
     const mode = selectMode(options.mode, exchange.route?.route);
     track(mode.handle(exchange), id);
   };
@@ -355,12 +385,30 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
   server.on('upgrade', guarded('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const id = requestIdFrom(req.headers['x-request-id']);
     socket.on('error', () => socket.destroy());
-    const exchange = accept(req, id, false, { socket, head });
-    if (typeof exchange === 'number' || closing) {
-      const status = typeof exchange === 'number' ? exchange : 503;
+    const target = req.url ?? '';
+    const refused = refusalOf(req, target);
+    const forwardPath = refused === 0 ? forwardPathOf(target) : null;
+    if (forwardPath === null || closing) {
+      const status = forwardPath === null ? refused || 400 : 503;
       refuse({ id, ...addresses(socket), head: headOf(req), body: null, status, answer: answerOnSocket(socket, id, req.headers.accept) });
       return;
     }
+    const connection = connectionOf(socket);
+    const authority = absoluteAuthority(target);
+    const exchange: UpgradeExchange = {
+      id,
+      startedAt: Date.now(),
+      req,
+      peer: connection.peer,
+      local: connection.local,
+      route: routeOf(req, target, authority),
+      forwardPath,
+      absoluteHost: authority,
+      expectContinue: false,
+      services,
+      socket,
+      head,
+    };
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     const mode = selectMode(options.mode, exchange.route?.route);
@@ -407,7 +455,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
       socket.destroy();
       return;
     }
-    const id = currentRequestId.get(socket) || requestIdFrom(undefined);
+    const id = (socket as TrackedSocket)[CONNECTION]?.requestId || requestIdFrom(undefined);
     logger.debug({ txId: id, code: error.code, status }, 'client error');
     if (inProgress.req) markAnsweredByFront(inProgress.req, status);
     sendRawStatus(socket, status, id);

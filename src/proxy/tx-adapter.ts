@@ -65,8 +65,17 @@ export class EngineSession {
     this.#observer = observer;
     this.#logger = logger;
     this.#waf = waf;
-    if (waf) this.#tx = this.#guard(() => waf.newTransaction(id), null);
-    else this.#failed = true;
+    if (!waf) {
+      this.#failed = true;
+      return;
+    }
+    const start = performance.now();
+    try {
+      this.#tx = waf.newTransaction(id);
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    this.#ms += performance.now() - start;
   }
 
   get failed(): boolean {
@@ -110,47 +119,109 @@ export class EngineSession {
     return this.#waf?.settings.responseBodyLimit ?? 0;
   }
 
+  // Each phase method runs its engine calls inline (no closure per call: these
+  // run several times per request) and ends with #settle, which keeps the time
+  // and the first interruption. An exception disables the engine (#fail).
+
   /** Phase 1. `rawHeaders` is node's flat [name, value, …] array (latin1 strings). */
   requestHead(connection: ConnectionInfo, uri: string, method: string, protocol: string, rawHeaders: readonly string[]): Interruption | null {
-    return this.#phase((tx) => {
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
       tx.processConnection(connection.clientAddress, connection.clientPort, connection.serverAddress, connection.serverPort);
       tx.processUri(uri, method, protocol);
       for (let i = 0; i < rawHeaders.length; i += 2) tx.addRequestHeader(rawHeaders[i]!, rawHeaders[i + 1]!);
-      return tx.processRequestHeaders();
-    });
+      interruption = tx.processRequestHeaders();
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   appendRequestBody(chunk: Buffer): Interruption | null {
-    return this.#phase((tx) => tx.appendRequestBody(chunk));
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
+      interruption = tx.appendRequestBody(chunk);
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   /** Phase 2. */
   processRequestBody(): Interruption | null {
-    return this.#phase((tx) => tx.processRequestBody());
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
+      interruption = tx.processRequestBody();
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   /** Phase 3. */
   responseHead(status: number, protocol: string, rawHeaders: readonly string[]): Interruption | null {
-    return this.#phase((tx) => {
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
       for (let i = 0; i < rawHeaders.length; i += 2) tx.addResponseHeader(rawHeaders[i]!, rawHeaders[i + 1]!);
-      return tx.processResponseHeaders(status, protocol);
-    });
+      interruption = tx.processResponseHeaders(status, protocol);
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   appendResponseBody(chunk: Buffer): Interruption | null {
-    return this.#phase((tx) => tx.appendResponseBody(chunk));
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
+      interruption = tx.appendResponseBody(chunk);
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   /** Phase 4. */
   processResponseBody(): Interruption | null {
-    return this.#phase((tx) => tx.processResponseBody());
+    const tx = this.#live();
+    if (!tx) return null;
+    const start = performance.now();
+    let interruption: Interruption | null = null;
+    try {
+      interruption = tx.processResponseBody();
+    } catch (error) {
+      this.#fail(error, true);
+    }
+    return this.#settle(interruption, start);
   }
 
   /** Phase 5 and the figures for the report. Idempotent. */
   finish(): EngineOutcome {
     const tx = this.#tx;
     // Phase 5 runs even after an engine error, so the transaction is still logged; a second error is not reported again.
-    if (tx && !this.#finished) this.#guard(() => tx.processLogging(), undefined);
+    if (tx && !this.#finished) {
+      const start = performance.now();
+      try {
+        tx.processLogging();
+      } catch (error) {
+        this.#fail(error, true);
+      }
+      this.#ms += performance.now() - start;
+    }
     this.#finished = true;
     if (tx) {
       // One pass over the transaction's getters; only if one of them throws
@@ -190,12 +261,12 @@ export class EngineSession {
     return this.#failed || this.#interruption || this.#finished ? null : this.#tx;
   }
 
-  #phase(run: (tx: Transaction) => Interruption | null): Interruption | null {
-    const tx = this.#live();
-    if (!tx) return null;
-    const interruption = this.#guard(() => run(tx), null);
-    if (interruption && !this.#failed) this.#interruption = interruption;
-    return this.#failed ? null : interruption;
+  /** Ends a phase call: adds its time, keeps the first interruption; nothing once the engine failed. */
+  #settle(interruption: Interruption | null, start: number): Interruption | null {
+    this.#ms += performance.now() - start;
+    if (this.#failed) return null;
+    if (interruption) this.#interruption = interruption;
+    return interruption;
   }
 
   /** Runs engine code, timing it; on an exception reports it once and bypasses the engine from then on. */
@@ -253,6 +324,15 @@ export interface RequestBodyResult {
 }
 
 /**
+ * Phase 2 for a request without a body (hasRequestBody false). Synchronous,
+ * so the common bodiless request costs no promise and no extra tick.
+ */
+export function withoutRequestBody(session: EngineSession): RequestBodyResult {
+  const interruption = session.processRequestBody();
+  return { interruption, aborted: false, pending: false, overBudget: false, release: nothing, forwardBody: noBody };
+}
+
+/**
  * Phase 2, reading the body first when the engine wants it.
  *
  * Memory is bounded by the inspection limit: at most `requestBodyLimit`
@@ -264,10 +344,7 @@ export interface RequestBodyResult {
  */
 export async function readRequestBody(session: EngineSession, req: IncomingMessage, budget?: ByteBudget): Promise<RequestBodyResult> {
   const nothingHeld = { overBudget: false, release: nothing };
-  if (!hasRequestBody(req)) {
-    const interruption = session.processRequestBody();
-    return { interruption, aborted: false, pending: false, overBudget: false, release: nothing, forwardBody: noBody };
-  }
+  if (!hasRequestBody(req)) return withoutRequestBody(session);
   if (!session.requestBodyAccess) {
     const interruption = session.processRequestBody();
     return { interruption, aborted: false, pending: true, ...nothingHeld, forwardBody: once(() => streamRest(req, [])) };
