@@ -9,7 +9,7 @@
  * drains the proxy, then closes the admin listener and flushes the logs.
  */
 import { RouteWafs } from './cli/route-wafs.ts';
-import { compileRuleset } from './cli/compile.ts';
+import { compileRuleset, compileRulesetAsync } from './cli/compile.ts';
 import { VERSION } from './cli/version.ts';
 import { createSwarmProvider } from './discovery/swarm/index.ts';
 import type { Provider, Snapshot } from './discovery/types.ts';
@@ -51,15 +51,21 @@ export interface Picket {
   readiness(): Readiness;
   /**
    * Compiles the rule files again (SIGHUP) and swaps the new ruleset in for new
-   * requests; on any error the running ruleset stays and the error is returned.
-   * Compiling blocks the event loop for as long as it takes (CRS: about a second).
+   * requests; requests already running finish on the ruleset they started with.
+   * On any error the running ruleset stays and the error is returned (and logged
+   * with every file:line). Compiling runs in slices of a few ms with event-loop
+   * turns between them, so requests keep being answered during a reload. A
+   * reload asked for while one runs starts after it (several coalesce into one),
+   * so the files as they are after the last SIGHUP are what ends up loaded.
    */
-  reload(): { readonly ok: true; readonly rules: number } | { readonly ok: false; readonly error: unknown };
+  reload(): Promise<ReloadResult>;
   /** Reopens the audit log file (after rotation); failures are logged and the old file keeps receiving lines. */
   reopenAuditLog(): Promise<void>;
   /** Stops discovery, drains in-flight requests for up to graceMs, closes listeners, flushes logs. */
   close(graceMs: number): Promise<void>;
 }
+
+export type ReloadResult = { readonly ok: true; readonly rules: number } | { readonly ok: false; readonly error: unknown };
 
 export async function startPicket(config: PicketConfig, options: StartOptions = {}): Promise<Picket> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -127,19 +133,39 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
     }
 
     logger.info({ mode: config.mode, listen: `${config.listen.host}:${proxyPort}`, admin: adminPort === null ? null : `${config.admin!.host}:${adminPort}`, upstreams: config.upstreams }, 'picket started');
-    const reload: Picket['reload'] = () => {
+    const compileAndSwap = async (): Promise<ReloadResult> => {
+      const begun = performance.now();
       try {
-        const next = compileRuleset({ mode: config.mode, rules: config.rules, limits: config.limits });
-        routeWafs.replaceDefault(next);
+        const next = await compileRulesetAsync({ mode: config.mode, rules: config.rules, limits: config.limits });
+        await routeWafs.replaceDefault(next);
         metrics.rulesLoaded.set(next.ruleCount);
         metrics.reloads.inc({ result: 'ok' });
-        logger.info({ rules: next.ruleCount }, 'ruleset reloaded');
+        logger.info({ rules: next.ruleCount, ms: Math.round(performance.now() - begun) }, 'ruleset reloaded');
         return { ok: true, rules: next.ruleCount };
       } catch (error) {
         metrics.reloads.inc({ result: 'error' });
         logger.error({ err: error, details: isWafError(error) ? error.details : undefined }, 'ruleset reload failed; the running ruleset stays');
         return { ok: false, error };
       }
+    };
+    let running: Promise<ReloadResult> | null = null;
+    let queued: Promise<ReloadResult> | null = null;
+    const start = (): Promise<ReloadResult> => {
+      const current = compileAndSwap();
+      running = current;
+      void current.then(() => {
+        if (running === current) running = null;
+      });
+      return current;
+    };
+    const reload: Picket['reload'] = () => {
+      if (queued) return queued;
+      if (!running) return start();
+      queued = running.then(() => {
+        queued = null;
+        return start();
+      });
+      return queued;
     };
     return {
       proxyPort,

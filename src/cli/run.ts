@@ -43,7 +43,7 @@ ${optionHelp()}
 export async function startReloadable(config: PicketConfig, io: Pick<CommandIo, 'onReload'>): Promise<Picket> {
   let started: Picket | undefined;
   io.onReload(() => {
-    started?.reload();
+    void started?.reload();
     void started?.reopenAuditLog();
   });
   started = await startPicket(config);

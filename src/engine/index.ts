@@ -4,19 +4,22 @@
  * createWaf(sources)  compiles rules (files, globs, inline text); throws RulesetError
  *                     listing every error with file:line.
  * loadRuleset(sources) the same without throwing: { waf, errors }.
+ * createWafAsync / loadRulesetAsync  the same, giving the event loop a turn every
+ *                     few ms (options.sliceMs), for reloads in a serving process.
  * lintRules(sources)  every error, and the unsupported constructs among them
  *                     ({kind, name, file, line}) for `picket lint`.
  */
 import type { RuleSource, Waf } from './api.ts';
 import { RuleError, UnsupportedError } from './errors.ts';
-import { parseSources } from './seclang/parser.ts';
-import type { ParseOptions } from './seclang/parser.ts';
+import { parseSources, parseSourcesAsync } from './seclang/parser.ts';
+import type { AsyncParseOptions, ParseOptions } from './seclang/parser.ts';
 import type { WafImpl } from './waf.ts';
 
 export type { Interruption, MatchedRule, RuleRuntimeError, RuleSource, Transaction, Waf, EngineSettings } from './api.ts';
 export { RuleError, UnsupportedError } from './errors.ts';
 
 export type WafOptions = ParseOptions;
+export type AsyncWafOptions = AsyncParseOptions;
 
 /** All load errors at once; `errors` keeps each one with its file and line. */
 export class RulesetError extends RuleError {
@@ -48,6 +51,19 @@ export function loadRuleset(sources: readonly RuleSource[], options: WafOptions 
 
 export function createWaf(sources: readonly RuleSource[], options: WafOptions = {}): Waf {
   const { waf, errors } = loadRuleset(sources, options);
+  if (errors.length > 0) throw new RulesetError(errors);
+  return waf;
+}
+
+/** loadRuleset in slices of about options.sliceMs, with an event-loop turn between them. */
+export async function loadRulesetAsync(sources: readonly RuleSource[], options: AsyncWafOptions = {}): Promise<LoadResult> {
+  const builder = await parseSourcesAsync(sources, options);
+  return { waf: builder.build(), errors: builder.errors };
+}
+
+/** createWaf in slices of about options.sliceMs, with an event-loop turn between them. */
+export async function createWafAsync(sources: readonly RuleSource[], options: AsyncWafOptions = {}): Promise<Waf> {
+  const { waf, errors } = await loadRulesetAsync(sources, options);
   if (errors.length > 0) throw new RulesetError(errors);
   return waf;
 }

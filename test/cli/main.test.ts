@@ -139,11 +139,11 @@ test('reload swaps in recompiled rules; a broken file keeps the running ruleset'
     assert.equal(await status('a'), 403);
     assert.equal(await status('b'), 200);
     writeFileSync(rules, denying('b'));
-    assert.deepEqual(picket.reload(), { ok: true, rules: picket.waf.ruleCount });
+    assert.deepEqual(await picket.reload(), { ok: true, rules: picket.waf.ruleCount });
     assert.equal(await status('a'), 200);
     assert.equal(await status('b'), 403);
     writeFileSync(rules, 'SecRule ARGS "@bogus" "id:78,phase:2,deny"\n');
-    const failed = picket.reload();
+    const failed = await picket.reload();
     assert.equal(failed.ok, false);
     assert.equal(await status('b'), 403, 'the previous ruleset stays in force');
     const metrics = await picket.metrics.registry.metrics();

@@ -72,7 +72,7 @@ export async function runWorker(): Promise<void> {
           }
           return;
         case 'picket:reload':
-          picket?.reload();
+          void picket?.reload();
           return;
         case 'picket:shutdown':
           void drain(message.graceMs);

@@ -29,20 +29,23 @@ export function lex(text: string, file: string, errors: RuleError[]): Directive[
     const startLine = i + 1;
     let logical = '';
     for (;;) {
-      let physical = lines[i] ?? '';
+      const physical = lines[i] ?? '';
       i++;
-      physical = physical.replace(/[ \t\r\f\v]+$/, '');
-      if (physical.endsWith('\\') && i < lines.length) {
-        logical += physical.slice(0, -1);
-        continue;
+      let end = physical.length;
+      while (end > 0 && isBlank(physical.charCodeAt(end - 1))) end--;
+      if (end > 0 && physical.charCodeAt(end - 1) === BACKSLASH) {
+        logical += physical.slice(0, end - 1);
+        if (i < lines.length) continue;
+      } else {
+        logical += end === physical.length ? physical : physical.slice(0, end);
       }
-      logical += physical.endsWith('\\') ? physical.slice(0, -1) : physical;
       break;
     }
-    const trimmed = logical.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    let first = 0;
+    while (first < logical.length && isLeadingSpace(logical.charCodeAt(first))) first++;
+    if (first === logical.length || logical.charCodeAt(first) === HASH) continue;
     try {
-      const words = splitWords(trimmed, file, startLine);
+      const words = splitWords(logical, first, file, startLine);
       const [name, ...args] = words;
       if (name !== undefined) out.push({ name, args, file, line: startLine });
     } catch (e) {
@@ -53,49 +56,71 @@ export function lex(text: string, file: string, errors: RuleError[]): Directive[
   return out;
 }
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v';
+const BACKSLASH = 0x5c;
+const HASH = 0x23;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+
+/** Whitespace stripped from the end of a physical line (not \n, which split the lines). */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0c || c === 0x0b;
 }
 
-function splitWords(text: string, file: string, line: number): string[] {
+/** What String.prototype.trimStart removed before a directive (C spaces, NBSP, Unicode spaces). */
+function isLeadingSpace(c: number): boolean {
+  return isSpace(c) || c === 0xa0 || (c > 0xff && /\s/.test(String.fromCharCode(c)));
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** Words of a logical line from `p` on; text between escapes is copied in slices, not by character. */
+function splitWords(text: string, p: number, file: string, line: number): string[] {
   const words: string[] = [];
-  let p = 0;
   const n = text.length;
   while (p < n) {
-    while (p < n && isSpace(text[p] ?? '')) p++;
+    while (p < n && isSpace(text.charCodeAt(p))) p++;
     if (p >= n) break;
-    const quote = text[p];
+    const quote = text.charCodeAt(p);
     let word = '';
-    if (quote === '"' || quote === "'") {
+    if (quote === DQUOTE || quote === SQUOTE) {
       p++;
+      let from = p;
       let closed = false;
       while (p < n) {
-        const ch = text[p];
-        if (ch === '\\' && (text[p + 1] === quote || text[p + 1] === '\\')) {
-          word += text[p + 1];
-          p += 2;
-          continue;
-        }
-        if (ch === quote) {
-          closed = true;
+        const c = text.charCodeAt(p);
+        if (c === BACKSLASH) {
+          const next = text.charCodeAt(p + 1);
+          if (next === quote || next === BACKSLASH) {
+            word += text.slice(from, p);
+            from = p + 1; // keep the escaped character, drop the backslash
+            p += 2;
+            continue;
+          }
+        } else if (c === quote) {
+          word += text.slice(from, p);
           p++;
+          closed = true;
           break;
         }
-        word += ch;
         p++;
       }
-      if (!closed) throw new RuleError(`missing closing ${quote} quote`, file, line);
+      if (!closed) throw new RuleError(`missing closing ${String.fromCharCode(quote)} quote`, file, line);
     } else {
-      while (p < n && !isSpace(text[p] ?? '')) {
-        const ch = text[p];
-        if (ch === '\\' && text[p + 1] === '\\') {
-          word += '\\';
+      let from = p;
+      while (p < n) {
+        const c = text.charCodeAt(p);
+        if (isSpace(c)) break;
+        if (c === BACKSLASH && text.charCodeAt(p + 1) === BACKSLASH) {
+          word += text.slice(from, p + 1);
           p += 2;
+          from = p;
           continue;
         }
-        word += ch;
         p++;
       }
+      word += text.slice(from, p);
     }
     words.push(word);
   }

@@ -4,6 +4,12 @@
  * and globs relative to the including file, at most MAX_INCLUDE_DEPTH deep).
  * Every error is recorded with file:line and loading continues, so `lint` can
  * report all of them at once.
+ *
+ * One loader serves both entry points: `loadSteps` is a generator that pauses
+ * after every directive. `parseSources` runs it straight through;
+ * `parseSourcesAsync` gives the event loop a turn whenever a slice of work
+ * (SLICE_MS by default) has run, so a reload inside a serving process does not
+ * stall requests. Both apply the same directives in the same order.
  */
 import { globSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -21,14 +27,46 @@ export interface ParseOptions {
   readonly baseDir?: string;
 }
 
+export interface AsyncParseOptions extends ParseOptions {
+  /** Longest stretch of loading between two event-loop turns, in ms (default SLICE_MS). */
+  readonly sliceMs?: number;
+}
+
+/** Default work slice of the async loader: short enough not to delay requests noticeably. */
+export const SLICE_MS = 5;
+
+/** Work units of loading: the generator pauses (yields) after each directive. */
+type Steps = Generator<void, void, void>;
+
 export function parseSources(sources: readonly RuleSource[], options: ParseOptions = {}): RulesetBuilder {
   const builder = new RulesetBuilder();
+  const steps = loadSteps(builder, sources, options);
+  while (steps.next().done !== true);
+  return builder;
+}
+
+/** The same load, giving the event loop a turn (setImmediate) after every slice of work. */
+export async function parseSourcesAsync(sources: readonly RuleSource[], options: AsyncParseOptions = {}): Promise<RulesetBuilder> {
+  const builder = new RulesetBuilder();
+  const slice = options.sliceMs ?? SLICE_MS;
+  const steps = loadSteps(builder, sources, options);
+  let sliceStart = performance.now();
+  while (steps.next().done !== true) {
+    if (performance.now() - sliceStart >= slice) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return builder;
+}
+
+function* loadSteps(builder: RulesetBuilder, sources: readonly RuleSource[], options: ParseOptions): Steps {
   const base = options.baseDir ?? process.cwd();
   for (const source of sources) {
     if (source.text !== undefined) {
-      loadText(builder, source.text, source.name ?? source.file ?? '<inline>', 0, source.file ? dirname(resolve(base, source.file)) : base);
+      yield* loadText(builder, source.text, source.name ?? source.file ?? '<inline>', 0, source.file ? dirname(resolve(base, source.file)) : base);
     } else if (source.file !== undefined) {
-      loadPattern(builder, source.file, base, 0, '', 0);
+      yield* loadPattern(builder, source.file, base, 0, '', 0);
     } else {
       builder.errors.push(new RuleError('rule source has neither file nor text'));
     }
@@ -38,14 +76,13 @@ export function parseSources(sources: readonly RuleSource[], options: ParseOptio
     builder.errors.push(new RuleError('rule has chain but no rule follows it', r.file, r.line));
     builder.pendingChain = null;
   }
-  return builder;
 }
 
 function hasGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
-function loadPattern(builder: RulesetBuilder, pattern: string, baseDir: string, depth: number, fromFile: string, fromLine: number): void {
+function* loadPattern(builder: RulesetBuilder, pattern: string, baseDir: string, depth: number, fromFile: string, fromLine: number): Steps {
   const full = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
   let files: string[];
   if (hasGlob(full)) {
@@ -73,26 +110,38 @@ function loadPattern(builder: RulesetBuilder, pattern: string, baseDir: string, 
       builder.errors.push(new RuleError(`cannot read ${file}: ${(e as Error).message}`, fromFile, fromLine));
       continue;
     }
-    loadText(builder, text, file, depth, dirname(file));
+    yield* loadText(builder, text, file, depth, dirname(file));
   }
 }
 
-function loadText(builder: RulesetBuilder, text: string, file: string, depth: number, dir: string): void {
+function* loadText(builder: RulesetBuilder, text: string, file: string, depth: number, dir: string): Steps {
   const directives = lex(text, file, builder.errors);
-  for (const d of directives) apply(builder, d, depth, dir);
+  yield;
+  for (const d of directives) {
+    const include = includeOf(builder, d, depth);
+    if (include !== undefined) yield* loadPattern(builder, include, dir, depth + 1, d.file, d.line);
+    else apply(builder, d, dir);
+    yield;
+  }
 }
 
-function apply(builder: RulesetBuilder, d: Directive, depth: number, dir: string): void {
+/** The pattern of a valid `Include`; undefined for other directives and for a bad Include (its error is recorded). */
+function includeOf(builder: RulesetBuilder, d: Directive, depth: number): string | undefined {
+  if (d.name.toLowerCase() !== 'include') return undefined;
+  if (d.args.length !== 1) {
+    builder.errors.push(new RuleError('Include takes 1 argument', d.file, d.line));
+  } else if (depth + 1 > MAX_INCLUDE_DEPTH) {
+    builder.errors.push(new RuleError(`Include nested deeper than ${MAX_INCLUDE_DEPTH} (recursive Include?)`, d.file, d.line));
+  } else {
+    return d.args[0] ?? '';
+  }
+  return undefined;
+}
+
+function apply(builder: RulesetBuilder, d: Directive, dir: string): void {
+  if (d.name.toLowerCase() === 'include') return; // reported by includeOf
   try {
     const lower = d.name.toLowerCase();
-    if (lower === 'include') {
-      if (d.args.length !== 1) throw new RuleError('Include takes 1 argument', d.file, d.line);
-      if (depth + 1 > MAX_INCLUDE_DEPTH) {
-        throw new RuleError(`Include nested deeper than ${MAX_INCLUDE_DEPTH} (recursive Include?)`, d.file, d.line);
-      }
-      loadPattern(builder, d.args[0] ?? '', dir, depth + 1, d.file, d.line);
-      return;
-    }
     if (builder.orphanChain) {
       if (lower === 'secrule') {
         builder.orphanChain = hasChainAction(d.args[2]);
