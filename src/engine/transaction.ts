@@ -30,10 +30,17 @@ import type { AuditEngineMode, WafImpl } from './waf.ts';
 
 export type { RuleRuntimeError } from './api.ts';
 
+/** One ctl:ruleRemoveTargetBy*: which rules (`selector`, tested by `picks`) lose which target. */
 interface TargetRemoval {
-  readonly applies: (rule: Rule) => boolean;
+  /** The ctl action's compiled id ranges or pattern: one object per action, so decisions are memoized on it. */
+  readonly selector: object;
+  readonly picks: (selector: never, rule: Rule) => boolean;
   readonly target: TargetSelector;
 }
+
+const byId = (ranges: readonly IdRange[], rule: Rule): boolean => idInRanges(rule.id, ranges);
+const byTag = (pattern: RegExp, rule: Rule): boolean => rule.tags.some((t) => pattern.test(t));
+const byMsg = (pattern: RegExp, rule: Rule): boolean => rule.msg !== undefined && pattern.test(rule.msg.text);
 
 const NO_VALUE_NAME = '';
 
@@ -592,9 +599,13 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   /** The target removals that apply to `head` (id ranges and tag/msg tests are memoized per rule elsewhere). */
   #removalsFor(head: Rule): TargetSelector[] | null {
+    const removals = this.#targetRemovals as TargetRemoval[];
     let out: TargetSelector[] | null = null;
-    for (const r of this.#targetRemovals as TargetRemoval[]) {
-      if (r.applies(head)) (out ??= []).push(r.target);
+    for (let i = 0; i < removals.length; i++) {
+      const r = removals[i] as TargetRemoval;
+      if (!this.#waf.selects(r.selector, head, r.picks as (selector: object, rule: Rule) => boolean)) continue;
+      if (out === null) out = [r.target];
+      else out.push(r.target);
     }
     return out;
   }
@@ -685,15 +696,15 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   removeTargetsById(ranges: readonly IdRange[], target: TargetSelector): void {
-    this.#addTargetRemoval({ applies: (r) => idInRanges(r.id, ranges), target });
+    this.#addTargetRemoval({ selector: ranges, picks: byId, target });
   }
 
   removeTargetsByTag(pattern: RegExp, target: TargetSelector): void {
-    this.#addTargetRemoval({ applies: (r) => tagMatches(pattern, r), target });
+    this.#addTargetRemoval({ selector: pattern, picks: byTag, target });
   }
 
   removeTargetsByMsg(pattern: RegExp, target: TargetSelector): void {
-    this.#addTargetRemoval({ applies: (r) => r.msg !== undefined && pattern.test(r.msg.text), target });
+    this.#addTargetRemoval({ selector: pattern, picks: byMsg, target });
   }
 
   setRuleEngine(mode: RuleEngineMode): void {

@@ -86,6 +86,7 @@ export class WafImpl implements Waf {
   readonly linkCount: number;
   /** Values inspected by earlier transactions (value-cache.ts); null when disabled. */
   #valueCache: SharedValueCache | null;
+  readonly #selections = new WeakMap<object, Int8Array>();
 
   constructor(config: WafConfig, phases: Rule[][], chains: ChainRegistry) {
     this.config = Object.freeze({ ...config, responseBodyMimeTypes: [...config.responseBodyMimeTypes] });
@@ -112,6 +113,23 @@ export class WafImpl implements Waf {
 
   get valueCache(): SharedValueCache | null {
     return this.#valueCache;
+  }
+
+  /**
+   * Whether a ctl selector (a ctl action's compiled id ranges or tag/msg pattern, one object
+   * per action) picks `rule`: decided once per rule and ruleset, not per transaction.
+   */
+  selects(selector: object, rule: Rule, picks: (selector: object, rule: Rule) => boolean): boolean {
+    let verdicts = this.#selections.get(selector);
+    if (verdicts === undefined) {
+      verdicts = new Int8Array(this.linkCount);
+      this.#selections.set(selector, verdicts);
+    }
+    const known = verdicts[rule.linkIndex];
+    if (known !== 0) return known === 1;
+    const picked = picks(selector, rule);
+    verdicts[rule.linkIndex] = picked ? 1 : -1;
+    return picked;
   }
 
   /** Sets the byte budget of the cross-transaction value cache (0 disables it), starting empty. */
