@@ -7,8 +7,8 @@
  *
  * Transactions are distinct, as in the HTTP benches (bench/requests.ts):
  * each workload is precomputed into a ring of distinct requests (building
- * them must not be timed), 5,000 per workload and 400 for the 50 KB upload
- * (memory). A measurement that runs past its ring starts repeating requests,
+ * them must not be timed), 8,000 per workload and 1,000 for the 50 KB upload
+ * (memory: 50 MB). A measurement that runs past its ring starts repeating requests,
  * which the engine's cross-transaction caches would flatter; the log says so
  * when that happens.
  *
@@ -120,7 +120,7 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Cell[
   log(`CRS PL2 loaded in ${(performance.now() - t0).toFixed(0)} ms`);
   const rows: Cell[][] = [];
   for (const workload of [GET_QUERY, JSON_POST, FORM_POST, MULTIPART_50K, SQLI, XSS]) {
-    const requests = ring(workload, workload === MULTIPART_50K ? 400 : 5000);
+    const requests = ring(workload, workload === MULTIPART_50K ? 1000 : 8000);
     const base = measure(baseline, requests, options).perSecond;
     const one = measure(pl1, requests, options);
     const two = measure(pl2, requests, options);

@@ -31,8 +31,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoad, formatOpenLoop, parseDurationMs, runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.ts';
-import { pinSelf, pinnedCommand, planPinning } from './pinning.ts';
-import { CRS_DIR, cpuSeconds, freePort, startBackendProcess, startPicket, stopChild, waitForPort, type Child } from './procs.ts';
+import { assertPinned, pinSelf, pinnedCommand, planPinning } from './pinning.ts';
+import { CRS_DIR, cpuSeconds, freePort, processTree, startBackendProcess, startPicket, stopChild, waitForPort, type Child } from './procs.ts';
 import { FORM_POST, GET_QUERY, JSON_POST, MULTIPART_50K, requestStream, type Workload } from './requests.ts';
 import { loadAverage, machineLoadNote, printTable, type Cell } from './table.ts';
 
@@ -161,6 +161,9 @@ export interface LatencyOptions {
 
 export const DEFAULT_LATENCY: LatencyOptions = { workloads: [GET_QUERY, JSON_POST], fraction: 0.8, durationMs: 5000, p99TargetMs: 5 };
 
+/** Issue 3: picket's throughput at least 5× nginx + ModSecurity's on every workload. */
+const TARGET_RATIO = 5;
+
 const ENGINES = ['picket', 'nginx+ModSecurity'] as const;
 type Engine = (typeof ENGINES)[number];
 
@@ -235,6 +238,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   try {
     const backend = await startBackendProcess(pinning.load);
     try {
+      assertPinned('load generator and backend', [process.pid, backend.pid], pinning.load);
       const upstream = `http://127.0.0.1:${backend.port}`;
       // One server at a time, so they never compete for the server CPUs.
       for (const engine of ENGINES) {
@@ -248,6 +252,10 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           continue;
         }
         try {
+          // Every server process (picket primary + workers, nginx master + workers) on the server CPUs.
+          const serverPids = processTree(target.pid);
+          assertPinned(engine, serverPids, pinning.server);
+          log(`${engine}: ${serverPids.length} process${serverPids.length === 1 ? '' : 'es'}${pinning.server ? `, all pinned to CPU ${pinning.server.join(',')}` : ''}`);
           for (const w of workloads) {
             const peak = await measurePeak(target, w, options);
             log(`${engine} ${w.name}: ${formatLoad(peak.load)}, ${peak.cpuPer1k.toFixed(3)} CPU s/1k`);
@@ -281,6 +289,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       p?.load.rps ?? NaN, p?.load.p99Ms ?? NaN, p?.cpuPer1k ?? NaN,
       m?.load.rps ?? NaN, m?.load.p99Ms ?? NaN, m?.cpuPer1k ?? NaN,
       p && m ? (p.load.rps / m.load.rps).toFixed(2) : '-',
+      p && m ? (p.load.rps / m.load.rps >= TARGET_RATIO ? 'yes' : 'NO') : '-',
       p && m ? (p.cpuPer1k / m.cpuPer1k).toFixed(3) : '-',
       (p ? p.load.errors + p.load.non2xx : '-') + '/' + (m ? m.load.errors + m.load.non2xx : '-'),
     ];
@@ -288,7 +297,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   printTable(
     `picket vs nginx + ModSecurity v3, CRS 4.28 PL1, ${cores} server core${cores === 1 ? '' : 's'} each (${processes}); ${pinning.note}; ` +
       `closed loop, ${options.connections} connections, ${options.durationMs / 1000} s each, distinct requests (same sequence for both); ${machine}`,
-    ['request', 'picket req/s', 'p99 ms', 'CPU s/1k', 'modsec req/s', 'p99 ms', 'CPU s/1k', 'req/s ratio', 'CPU ratio', 'errors p/m'],
+    ['request', 'picket req/s', 'p99 ms', 'CPU s/1k', 'modsec req/s', 'p99 ms', 'CPU s/1k', 'req/s ratio', `≥${TARGET_RATIO}×`, 'CPU ratio', 'errors p/m'],
     throughput,
   );
   const latencyRows: Cell[][] = [];

@@ -1,7 +1,7 @@
 /** How the ModSecurity comparison splits CPUs between server and load. Run: node --test bench/pinning.test.ts */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCpuList, pinnedCommand, planPinning } from './pinning.ts';
+import { affinityOf, assertPinned, parseCpuList, pinnedCommand, planPinning } from './pinning.ts';
 
 test('parses taskset CPU lists', () => {
   assert.deepEqual(parseCpuList('0,1'), [0, 1]);
@@ -36,4 +36,12 @@ test('unpinned, and says so, without taskset or without a CPU left for the load'
 test('pinned commands go through taskset, unpinned ones run as they are', () => {
   assert.deepEqual(pinnedCommand([1], '/usr/sbin/nginx', ['-p', '/tmp']), ['taskset', ['-c', '1', '/usr/sbin/nginx', '-p', '/tmp']]);
   assert.deepEqual(pinnedCommand(null, '/usr/sbin/nginx', ['-p', '/tmp']), ['/usr/sbin/nginx', ['-p', '/tmp']]);
+});
+
+test('reads a process affinity from /proc and checks it', () => {
+  const mine = affinityOf(process.pid);
+  assert.ok(mine && mine.length >= 1, 'this process has an affinity list');
+  assert.doesNotThrow(() => assertPinned('self', [process.pid], mine));
+  assert.throws(() => assertPinned('self', [process.pid], [...mine, 4096]), /self: process \d+ may run on CPUs/);
+  assert.doesNotThrow(() => assertPinned('unpinned', [process.pid], null));
 });

@@ -9,6 +9,7 @@
  * pinned and `note` says so (it goes into the table titles).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Pinning {
   /** CPUs for the server processes, or null when running unpinned. */
@@ -83,4 +84,27 @@ export function pinSelf(cpus: readonly number[] | null): () => void {
   return () => {
     if (before) set(before);
   };
+}
+
+/** The CPUs a process may run on, from /proc/<pid>/status (Cpus_allowed_list), or null if it is gone. */
+export function affinityOf(pid: number): number[] | null {
+  try {
+    const m = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? parseCpuList(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Throws unless every process in `pids` is pinned to exactly `cpus`: an
+ * unpinned server process would make the comparison unfair without a trace.
+ */
+export function assertPinned(what: string, pids: readonly number[], cpus: readonly number[] | null): void {
+  if (!cpus) return;
+  const want = cpuListText(cpus);
+  for (const pid of pids) {
+    const got = affinityOf(pid);
+    if (got !== null && cpuListText(got) !== want) throw new Error(`${what}: process ${pid} may run on CPUs ${cpuListText(got)}, expected ${want}`);
+  }
 }
