@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { runLoad, runOpenLoop } from './load.ts';
+import { runLoad } from './load.ts';
+import { runOpenLoop } from './open-loop.ts';
 
 const server = createServer((req, res) => {
   req.resume();

@@ -20,121 +20,19 @@
  * latency from the scheduled send time) gives p50/p99/p99.9/max and
  * whether p99 stays under 5 ms (issue 3's target).
  *
- * nginx runs from a temporary prefix on 127.0.0.1 and is stopped by its pid.
- * Without nginx or the module this part is skipped with a loud message.
+ * nginx + ModSecurity is started by bench/nginx-modsecurity.ts. Without
+ * nginx or the module this part is skipped with a loud message.
  *
  * Run alone: node bench/modsecurity.bench.ts [--duration 4s] [--connections 16] [--latency-only]
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatLoad, formatOpenLoop, parseDurationMs, runLoad, runOpenLoop, type LoadResult, type OpenLoopResult } from './load.ts';
-import { assertPinned, pinSelf, pinnedCommand, planPinning } from './pinning.ts';
-import { CRS_DIR, cpuSeconds, freePort, processTree, startBackendProcess, startPicket, stopChild, waitForPort, type Child } from './procs.ts';
+import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
+import { formatOpenLoop, runOpenLoop, type OpenLoopResult } from './open-loop.ts';
+import { nginxMissing, startNginx } from './nginx-modsecurity.ts';
+import { assertPinned, pinSelf, planPinning } from './pinning.ts';
+import { CRS_DIR, cpuSeconds, processTree, startBackendProcess, startPicket, type Child } from './procs.ts';
 import { FORM_POST, GET_QUERY, JSON_POST, MULTIPART_50K, requestStream, type Workload } from './requests.ts';
 import { loadAverage, machineLoadNote, printTable, type Cell } from './table.ts';
-
-const NGINX = '/usr/sbin/nginx';
-const MODULE = '/usr/lib/nginx/modules/ngx_http_modsecurity_module.so';
-
-/** Why the comparison cannot run here, or null. */
-export function nginxMissing(): string | null {
-  if (!existsSync(NGINX)) return `${NGINX} not found`;
-  if (!existsSync(MODULE)) return `${MODULE} not found`;
-  return null;
-}
-
-/** ModSecurity configuration equal to what `picket run --crs DIR --paranoia 1` loads. */
-function modsecConf(): string {
-  return `# Mirrors rulesets/picket.conf and picket's CRS settings.
-SecRuleEngine On
-SecRequestBodyAccess On
-SecRule REQUEST_HEADERS:Content-Type "@rx ^(?:application(?:/soap\\+|/)|text/)xml" \\
-    "id:1510001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"
-SecRule REQUEST_HEADERS:Content-Type "@rx ^application/(?:[a-z0-9.+-]+\\+)?json" \\
-    "id:1510002,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
-SecRequestBodyLimit 13107200
-SecRequestBodyNoFilesLimit 131072
-SecRequestBodyLimitAction Reject
-SecRule REQBODY_ERROR "!@eq 0" "id:1510003,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body'"
-SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:1510004,phase:2,t:none,log,deny,status:400,msg:'Multipart strict validation'"
-SecResponseBodyAccess On
-SecResponseBodyMimeType text/plain text/html text/xml
-SecResponseBodyLimit 524288
-SecResponseBodyLimitAction ProcessPartial
-SecAuditEngine Off
-SecPcreMatchLimit 100000
-SecPcreMatchLimitRecursion 100000
-Include ${CRS_DIR}/crs-setup.conf.example
-SecAction "id:1510010,phase:1,pass,nolog,setvar:tx.blocking_paranoia_level=1"
-Include ${CRS_DIR}/rules/*.conf
-`;
-}
-
-function nginxConf(dir: string, port: number, backendPort: number, workers: number): string {
-  return `load_module ${MODULE};
-worker_processes ${workers};
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  client_max_body_size 20m;
-  # Bodies stay in memory as picket keeps them (the 16 KB default spools a 50 KB upload to a file).
-  client_body_buffer_size 1m;
-  keepalive_requests 100000;
-  upstream backend { server 127.0.0.1:${backendPort}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    modsecurity on;
-    modsecurity_rules_file ${dir}/modsecurity.conf;
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-`;
-}
-
-/** nginx + ModSecurity with `workers` worker processes, master and workers pinned to `cpus` when given. */
-export async function startNginx(backendPort: number, workers = 1, cpus: readonly number[] | null = null): Promise<Child> {
-  const dir = mkdtempSync(join(tmpdir(), 'picket-nginx-'));
-  mkdirSync(join(dir, 'tmp'));
-  // nginx workers run as an unprivileged user when started as root: let them use the temp paths.
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'tmp'), 0o777);
-  const port = await freePort();
-  writeFileSync(join(dir, 'modsecurity.conf'), modsecConf());
-  writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, backendPort, workers));
-  const [command, args] = pinnedCommand(cpus, NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8000)));
-  child.stderr.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-8000)));
-  const output = (): string => out;
-  const stop = async (): Promise<void> => {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, 120_000, child, output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { pid: child.pid!, port, process: child, output, stop };
-}
-
 
 export interface ModsecBenchOptions {
   readonly durationMs: number;
@@ -309,7 +207,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         latencyRows.push([
           w.name, engine, peak?.load.rps ?? NaN, open?.targetRate ?? NaN, open?.achievedRate ?? NaN,
           open?.p50Ms ?? NaN, open?.p99Ms ?? NaN, open?.p999Ms ?? NaN, open?.maxMs ?? NaN,
-          open ? `${open.late}/${open.scheduled}` : '-',
+          open ? `${open.late}/${open.scheduled}` : '-', open?.sendLagP99Ms ?? NaN,
           open ? open.errors + open.non2xx : '-',
           open ? (open.p99Ms < latency.p99TargetMs && open.errors === 0 ? 'yes' : 'NO') : '-',
         ]);
@@ -317,8 +215,8 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     }
     printTable(
       `open-loop latency at ${Math.round(latency.fraction * 100)}% of each server's own closed-loop peak, ${latency.durationMs / 1000} s each, ` +
-        `latency from the scheduled send time (no coordinated omission); ${pinning.note}; ${machine}`,
-      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'errors', `p99<${latency.p99TargetMs}ms`],
+        `latency from the scheduled send time (no coordinated omission; it includes the generator's own send lag, shown); ${pinning.note}; ${machine}`,
+      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'send lag p99', 'errors', `p99<${latency.p99TargetMs}ms`],
       latencyRows,
     );
   }
