@@ -3,9 +3,9 @@
  * relative paths, recursion limit), lint output, and run-time operator errors.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { globSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RuleError } from '../../src/engine/errors.ts';
 import { createWaf, lintRules, loadRuleset, RulesetError } from '../../src/engine/index.ts';
@@ -68,6 +68,25 @@ describe('Include', () => {
   it('reports a missing file', () => {
     const { errors } = loadRuleset([{ text: 'Include nothing-here.conf', name: 'x.conf' }], { baseDir: dir });
     assert.match(errors[0]?.format() ?? '', /^x\.conf:1: cannot read .*nothing-here\.conf/);
+  });
+
+  it('matches last-segment wildcards as fs.globSync does (dot files, directories, regex characters)', () => {
+    // Patterns like rules/*.conf are matched against the directory listing, others by globSync: same files.
+    const globs = mkdtempSync(join(tmpdir(), 'picket-glob-'));
+    const names = ['a.conf', '.hidden.conf', 'b.conf.bak', 'x y.conf', 'c.CONF', 'd', 'f$.conf', 'g^.conf', '.conf', 'ab.conf', 'a.b.conf', 'h(1).conf'];
+    names.forEach((name, i) => writeFileSync(join(globs, name), `SecAction "id:${i + 1},phase:1,pass,nolog"\n`));
+    mkdirSync(join(globs, 'e.conf'));
+    const patterns = ['*.conf', '*', '?.conf', '.*', '*.CONF', 'a*', '*f$*', '.*.conf', '*.conf*', '??.conf', 'a.*.conf', '[ab].conf', 'h(*'];
+    let matched = 0;
+    for (const pattern of patterns) {
+      const expected = globSync(join(globs, pattern)).filter((f) => statSync(f).isFile()).map((f) => names.indexOf(basename(f)) + 1).sort((x, y) => x - y);
+      const { waf, errors } = loadRuleset([{ text: `Include "${join(globs, pattern)}"`, name: 'glob.conf' }]);
+      const ids = (waf.phases[1] ?? []).map((r) => r.id).sort((x, y) => x - y);
+      assert.deepEqual(ids, expected, pattern);
+      assert.equal(errors.length, expected.length === 0 ? 1 : 0, pattern);
+      matched += ids.length;
+    }
+    assert.ok(matched > 20, `${matched} files matched in all`);
   });
 });
 

@@ -11,8 +11,8 @@
  * (SLICE_MS by default) has run, so a reload inside a serving process does not
  * stall requests. Both apply the same directives in the same order.
  */
-import { globSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { globSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RuleError, UnsupportedError } from '../errors.ts';
 import type { RuleSource } from '../api.ts';
 import { RulesetBuilder } from './builder.ts';
@@ -82,18 +82,44 @@ function hasGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
+/**
+ * The files a glob names, sorted. `dir/*.conf`-style patterns (wildcards `*`
+ * and `?` in the last segment only, CRS's Include form) are matched against the
+ * directory listing, as fs.globSync would (a wildcard does not match a leading
+ * dot), without its ~15 ms start-up; every other pattern goes to fs.globSync.
+ */
+function globFiles(full: string): string[] {
+  const dir = dirname(full);
+  const name = basename(full);
+  let found: string[];
+  if (!hasGlob(dir) && /^[^[\]{}()\\!+@]*$/.test(name)) {
+    let source = name.startsWith('.') ? '^' : '^(?!\\.)';
+    for (const ch of name) source += ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.^$|+(){}[\]\\/]/g, '\\$&');
+    const matcher = new RegExp(`${source}$`, 's');
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      names = [];
+    }
+    found = names.filter((n) => matcher.test(n)).map((n) => join(dir, n));
+  } else {
+    found = globSync(full);
+  }
+  return found.filter((f) => {
+    try {
+      return statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  }).sort();
+}
+
 function* loadPattern(builder: RulesetBuilder, pattern: string, baseDir: string, depth: number, fromFile: string, fromLine: number): Steps {
   const full = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
   let files: string[];
   if (hasGlob(full)) {
-    files = globSync(full).filter((f) => {
-      try {
-        return statSync(f).isFile();
-      } catch {
-        return false;
-      }
-    });
-    files.sort();
+    files = globFiles(full);
     if (files.length === 0) {
       builder.errors.push(new RuleError(`no files match ${pattern}`, fromFile, fromLine));
       return;
