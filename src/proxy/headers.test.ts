@@ -12,6 +12,16 @@ describe('hop-by-hop headers', () => {
     for (const n of ['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-foo', 'x-bar']) assert.ok(names.has(n), n);
   });
 
+  it('Connection naming only fixed-list names, then another one: the other one is added as well', () => {
+    const fixed = hopByHopNames(['Connection', 'Keep-Alive, upgrade']);
+    assert.ok(fixed.has('keep-alive') && fixed.has('connection'));
+    assert.equal(fixed.has('x-foo'), false);
+    const more = hopByHopNames(['Connection', 'keep-alive', 'Connection', ' X-Foo ']);
+    assert.ok(more.has('x-foo') && more.has('keep-alive'));
+    // The shared fixed set was not changed by the second call.
+    assert.equal(hopByHopNames(['Connection', 'keep-alive']).has('x-foo'), false);
+  });
+
   it('are removed on the way upstream, with Expect', () => {
     const out = upstreamRequestHeaders(
       ['Host', 'h', 'Connection', 'X-Foo', 'X-Foo', '1', 'Proxy-Authorization', 'x', 'Expect', '100-continue', 'TE', 'trailers', 'Accept', '*/*'],

@@ -43,18 +43,20 @@ export interface ForwardedInfo {
 
 /**
  * Lower-cased names that must not cross this hop: the fixed list plus those
- * named in Connection. Without a Connection header the shared fixed set is
- * returned (callers only read it), so most requests copy nothing.
+ * named in Connection. When Connection names nothing beyond the fixed list
+ * (`keep-alive`, `upgrade`: nearly every message) the shared fixed set is
+ * returned (callers only read it), so most messages copy nothing.
  */
 export function hopByHopNames(raw: readonly string[]): ReadonlySet<string> {
   let names: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    names ??= new Set(HOP_BY_HOP);
     for (const token of raw[i + 1]!.split(',')) {
       const listed = token.trim().toLowerCase();
-      if (listed) names.add(listed);
+      if (!listed || HOP_BY_HOP.has(listed)) continue;
+      names ??= new Set(HOP_BY_HOP);
+      names.add(listed);
     }
   }
   return names ?? HOP_BY_HOP;
