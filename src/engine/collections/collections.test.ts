@@ -154,3 +154,23 @@ describe('VarCollection', () => {
     assert.equal(c.size, 0);
   });
 });
+
+describe('MapCollection.addEntries', () => {
+  it('appends in order, keeps the index current, and copies unless told to adopt', () => {
+    const c = new MapCollection('ARGS');
+    const first = [{ key: 'a', value: '1', cached: null }];
+    c.addEntries(first);
+    first.push({ key: 'z', value: '9', cached: null });
+    assert.equal(c.size, 1, 'a copied list does not follow the caller');
+    assert.equal(c.first('A'), '1');
+    c.addEntries([{ key: 'A', value: '2', cached: null }, { key: 'b', value: '3', cached: null }]);
+    assert.deepEqual(c.get('a').map((e) => e.value), ['1', '2']);
+    assert.deepEqual(pairs(c), [['a', '1'], ['A', '2'], ['b', '3']]);
+    const owned = [{ key: 'x', value: '1', cached: null }];
+    const d = new MapCollection('ARGS_NAMES');
+    d.addEntries(owned, true);
+    assert.equal(d.all(), owned);
+    d.addEntries([]);
+    assert.equal(d.size, 1);
+  });
+});

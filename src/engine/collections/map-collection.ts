@@ -36,6 +36,18 @@ export class MapCollection implements Collection {
     this.#push(entry, null);
   }
 
+  /**
+   * Adds many entries at once (a parsed body's arguments), growing the list once. With
+   * `adopt`, an empty collection keeps `entries` itself: the caller must not change it afterwards.
+   */
+  addEntries(entries: Entry[], adopt = false): void {
+    if (entries.length === 0) return;
+    const old = this.#entries;
+    if (old === null) this.#entries = adopt ? entries : entries.slice();
+    else this.#entries = old.concat(entries);
+    if (this.#index !== null) for (const e of entries) indexEntry(this.#index, e, e.key.toLowerCase());
+  }
+
   #push(entry: Entry, lower: string | null): void {
     if (this.#entries === null) this.#entries = [entry];
     else this.#entries.push(entry);

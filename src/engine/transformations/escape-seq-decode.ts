@@ -19,8 +19,9 @@ export const escapeSeqDecode: Transformation = (input) => {
   let i = input.indexOf('\\');
   if (i === -1) return input;
   const n = input.length;
-  let out = input.slice(0, i);
-  let start = i;
+  // `out` + input[start..] is the result; the prefix before `i` is copied with the first change.
+  let out = '';
+  let start = 0;
   while (i < n) {
     if (input.charCodeAt(i) !== 0x5c || i + 1 >= n) { i++; continue; }
     const ch = input[i + 1] as string;
@@ -44,5 +45,6 @@ export const escapeSeqDecode: Transformation = (input) => {
     }
     start = i;
   }
-  return out + input.slice(start);
+  // A lone trailing backslash is the only one left as it is.
+  return start === 0 ? input : out + input.slice(start);
 };

@@ -39,8 +39,9 @@ export const htmlEntityDecode: Transformation = (input) => {
   let i = input.indexOf('&');
   if (i === -1) return input;
   const n = input.length;
-  let out = input.slice(0, i);
-  let start = i;
+  // `out` + input[start..] is the result; the prefix before `i` is copied with the first change.
+  let out = '';
+  let start = 0;
   while (i < n) {
     if (input.charCodeAt(i) !== 0x26 || i + 1 >= n) {
       i++;
@@ -75,5 +76,6 @@ export const htmlEntityDecode: Transformation = (input) => {
     i = j < n && input.charCodeAt(j) === 0x3b ? j + 1 : j;
     start = i;
   }
-  return out + input.slice(start);
+  // Only a decoded entity moves `start`: without one the input comes back as it was.
+  return start === 0 ? input : out + input.slice(start);
 };

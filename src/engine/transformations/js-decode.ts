@@ -18,8 +18,9 @@ export const jsDecode: Transformation = (input) => {
   let i = input.indexOf('\\');
   if (i === -1) return input;
   const n = input.length;
-  let out = input.slice(0, i);
-  let start = i;
+  // `out` + input[start..] is the result; the prefix before `i` is copied with the first change.
+  let out = '';
+  let start = 0;
   while (i < n) {
     if (input.charCodeAt(i) !== 0x5c) { i++; continue; }
     const next = input.charCodeAt(i + 1);
@@ -54,5 +55,6 @@ export const jsDecode: Transformation = (input) => {
     i += used;
     start = i;
   }
-  return out + input.slice(start);
+  // A lone trailing backslash is the only one left as it is.
+  return start === 0 ? input : out + input.slice(start);
 };

@@ -19,8 +19,9 @@ export const urlDecodeUni: Transformation = (input) => {
   const first = indexOfEither(input, '%', '+');
   if (first === -1) return input;
   const n = input.length;
-  let out = input.slice(0, first);
-  let start = first;
+  // `out` + input[start..] is the result; the prefix before `first` is copied with the first change.
+  let out = '';
+  let start = 0;
   let i = first;
   while (i < n) {
     const c = input.charCodeAt(i);
@@ -54,5 +55,6 @@ export const urlDecodeUni: Transformation = (input) => {
       i++;
     }
   }
-  return out + input.slice(start);
+  // Only `+` and valid escapes move `start`: '%' alone or a bad escape leaves the input as it was.
+  return start === 0 ? input : out + input.slice(start);
 };

@@ -14,8 +14,9 @@ export const urlDecode: Transformation = (input) => {
   const first = indexOfEither(input, '%', '+');
   if (first === -1) return input;
   const n = input.length;
-  let out = input.slice(0, first);
-  let start = first;
+  // `out` + input[start..] is the result; the prefix before `first` is copied with the first change.
+  let out = '';
+  let start = 0;
   let i = first;
   while (i < n) {
     const c = input.charCodeAt(i);
@@ -30,5 +31,6 @@ export const urlDecode: Transformation = (input) => {
       i++;
     }
   }
-  return out + input.slice(start);
+  // Only `+` and valid escapes move `start`: '%' alone or a bad escape leaves the input as it was.
+  return start === 0 ? input : out + input.slice(start);
 };

@@ -6,7 +6,7 @@
 import { MapCollection } from '../collections/map-collection.ts';
 import { MatchedCollection } from '../collections/matched-collection.ts';
 import { VarCollection } from '../collections/var-collection.ts';
-import type { Collection } from '../collections/types.ts';
+import type { Collection, Entry } from '../collections/types.ts';
 
 export class RequestData {
   remoteAddr = '';
@@ -97,8 +97,14 @@ export class RequestData {
     const byName = (this.#names ??= new Map());
     const cached = byName.get(source);
     if (cached && cached.size === source.size) return cached.names;
+    const all = source.all();
+    const entries = new Array<Entry>(all.length);
+    for (let i = 0; i < all.length; i++) {
+      const key = (all[i] as Entry).key;
+      entries[i] = { key, value: key, cached: null };
+    }
     const names = new MapCollection(name);
-    for (const e of source.all()) names.add(e.key, e.key);
+    names.addEntries(entries, true);
     byName.set(source, { size: source.size, names });
     return names;
   }

@@ -5,6 +5,7 @@
  */
 import { BodyParseError, multipartVariables, parseJson, parseMultipart, parseUrlencoded, parseXml } from '../body/index.ts';
 import type { ArgPair } from '../body/index.ts';
+import type { Entry } from '../collections/types.ts';
 import type { WafConfig } from '../waf.ts';
 import { parseCookies, parseCookiesV1 } from './cookies.ts';
 import type { RequestData } from './data.ts';
@@ -119,11 +120,15 @@ export function populateRequestBody(d: RequestData, body: string, c: Readonly<Wa
   return noFilesLength;
 }
 
+/** Adds to ARGS_GET or ARGS_POST and to ARGS, one shared entry per pair, each list grown once. */
 function addArgs(d: RequestData, args: readonly ArgPair[], post: boolean): void {
-  const target = post ? d.argsPost : d.argsGet;
-  const all = d.args;
-  for (let i = 0; i < args.length; i++) {
+  const n = args.length;
+  if (n === 0) return;
+  const entries = new Array<Entry>(n);
+  for (let i = 0; i < n; i++) {
     const a = args[i] as ArgPair;
-    all.addEntry(target.add(a.name, a.value));
+    entries[i] = { key: a.name, value: a.value, cached: null };
   }
+  (post ? d.argsPost : d.argsGet).addEntries(entries);
+  d.args.addEntries(entries, true);
 }
