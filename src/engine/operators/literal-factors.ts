@@ -229,14 +229,15 @@ export function alternativesOf(branches: readonly Literals[]): Literals {
   return { exact: null, factor: [...union], leading };
 }
 
-/** Most strings a prefilter checks: V8 scans a short alternation of literals fast, a long one slower than CRS's own tries. */
+/** Most strings a prefilter checks: a long alternation costs V8 more than CRS's own tries. */
 const MAX_PREFILTER = 16;
 
 /**
  * The factor set worth checking before running the regex, or null: the
  * strings without those that contain another one (the shorter one already
- * decides); only when some string is longer than one byte (single bytes are
- * the required-bytes pre-check's job), the set is selective at all, and short.
+ * decides); only when the factor is not leading, the set is short (see
+ * MAX_PREFILTER), some string is longer than one byte (single bytes are the
+ * required-bytes pre-check's job) and the set is selective at all.
  */
 export function prefilterLiterals(lits: Literals): string[] | null {
   if (isLeading(lits)) return null;

@@ -22,10 +22,11 @@
  * - Atomic groups and possessive quantifiers are emulated with the
  *   lookahead-capture idiom `(?=(X))\N`, which is exact; the extra groups are
  *   numbered after translation and hidden from captures through `groupMap`.
- * - Two speed-ups that cannot change a result: a pattern whose every top-level
+ * - Speed-ups that cannot change a result: a pattern whose every top-level
  *   branch starts with a DOTALL `.*` is anchored, as PCRE anchors it implicitly;
  *   and `required` lists rare bytes every match needs (PCRE's "required code
- *   unit" idea), which the caller checks before running the regex.
+ *   unit" idea), which the caller checks before running the regex; `literals`
+ *   does the same with the strings every match needs (literal-factors.ts).
  *
  * Known differences from PCRE: a back reference to a group that did not take
  * part matches the empty string in JS (PCRE fails), and a repeated group whose

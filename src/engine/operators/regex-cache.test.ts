@@ -52,3 +52,34 @@ test('the pre-check never changes a result', () => {
     }
   }), { numRuns: 3000 });
 });
+
+test('literal pre-check: one literal always, a set of literals only on long subjects', () => {
+  const one = compileRegex('(?i)[a-z]+=(?:[^:=]+:[^;]+;)*?[^:=]+:url\\(javascript');
+  assert.deepEqual(one.literals, [':url(javascript']);
+  assert.equal(one.mayMatch('a=b:c;'), false);
+  assert.equal(one.mayMatch('a=b:c;'.repeat(100)), false);
+  assert.equal(one.mayMatch('x=y:URL(JavaScript'), true);
+  assert.equal(testRegex(one, 'x=y:URL(JavaScript'), true);
+  const set = compileRegex('(?i)[;|][\\s\\x0b]*(?:goto|alter|waitfor)\\b');
+  assert.deepEqual([...(set.literals ?? [])].sort(), ['alter', 'goto', 'waitfor']);
+  const bytesOnly = '; nothing to see here';
+  assert.equal(set.mayMatch(bytesOnly), true); // short: the byte scans alone decide
+  assert.equal(set.mayMatch(bytesOnly.repeat(20)), false); // long: the literals too
+  assert.equal(testRegex(set, `${'x'.repeat(300)}; WAITFOR delay`), true);
+});
+
+const longSubject = fc.array(fc.constantFrom('a', 'A', 'b', 'B', '-', '<', '1', 'x', ' ', '\n', 'z', 'ab', 'AB', 'ba'), { minLength: 100, maxLength: 200 }).map((a) => a.join(''));
+
+test('the pre-check never changes a result on long subjects either', () => {
+  fc.assert(fc.property(pattern, fc.array(longSubject, { minLength: 1, maxLength: 4 }), (p, subjects) => {
+    let compiled;
+    try {
+      compiled = compileRegex(p);
+    } catch {
+      return; // not a valid pattern
+    }
+    for (const s of subjects) {
+      assert.deepEqual(execRegex(compiled, s)?.[0] ?? null, compiled.regex.exec(s)?.[0] ?? null, `${p} on ${JSON.stringify(s)}`);
+    }
+  }), { numRuns: 1500 });
+});

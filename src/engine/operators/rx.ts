@@ -6,7 +6,8 @@
  * including \n (PCRE_DOTALL), and `$` matches only at the very end
  * (PCRE_DOLLAR_ENDONLY). The pattern is translated to a JavaScript RegExp once
  * at load (see pcre.ts) and shared by every rule that uses it; a subject that
- * lacks a byte every match needs is rejected without running it. Only the first
+ * lacks a byte or a literal every match needs is rejected without running it
+ * (see regex-cache.ts and literal-factors.ts). Only the first
  * match is used: with `capture`, TX:0 is the whole match and TX:1..TX:9 the
  * groups up to the highest one that took part (groups below it that did not
  * take part are set to ''). ModSecurity v2 built with PCRE2 (as the CRS
