@@ -174,3 +174,30 @@ describe('MapCollection.addEntries', () => {
     assert.equal(d.size, 1);
   });
 });
+
+describe('names (X_NAMES)', () => {
+  it('lists keys as key and value, and follows adds, removes and clears', () => {
+    const c = new MapCollection('ARGS');
+    c.add('a', '1');
+    const first = c.names('ARGS_NAMES');
+    assert.deepEqual(pairs(first), [['a', 'a']]);
+    assert.equal(c.names('ARGS_NAMES'), first, 'kept while unchanged');
+    c.addOrAppend('A', '2', ', ');
+    assert.equal(c.names('ARGS_NAMES'), first, 'a merged value changes no key');
+    c.add('b', '3');
+    assert.deepEqual(pairs(c.names('ARGS_NAMES')), [['a', 'a'], ['b', 'b']]);
+    c.remove('a');
+    assert.deepEqual(pairs(c.names('ARGS_NAMES')), [['b', 'b']]);
+    c.clear();
+    assert.deepEqual(pairs(c.names('ARGS_NAMES')), []);
+  });
+
+  it('MATCHED_VARS_NAMES follows clear() and adds with the same count', () => {
+    const m = new MatchedCollection('MATCHED_VARS');
+    m.add('ARGS:x', '1');
+    assert.deepEqual(pairs(m.names('MATCHED_VARS_NAMES')), [['ARGS:x', 'ARGS:x']]);
+    m.clear();
+    m.add('ARGS:y', '1');
+    assert.deepEqual(pairs(m.names('MATCHED_VARS_NAMES')), [['ARGS:y', 'ARGS:y']]);
+  });
+});

@@ -12,6 +12,8 @@ export class MapCollection implements Collection {
   readonly name: string;
   #entries: Entry[] | null = null;
   #index: Map<string, Entry[]> | null = null;
+  /** The `*_NAMES` view, made on first read and dropped when a key is added or removed. */
+  #names: MapCollection | null = null;
 
   constructor(name: string) {
     this.name = name;
@@ -42,6 +44,7 @@ export class MapCollection implements Collection {
    */
   addEntries(entries: Entry[], adopt = false): void {
     if (entries.length === 0) return;
+    this.#names = null;
     const old = this.#entries;
     if (old === null) this.#entries = adopt ? entries : entries.slice();
     else this.#entries = old.concat(entries);
@@ -49,6 +52,7 @@ export class MapCollection implements Collection {
   }
 
   #push(entry: Entry, lower: string | null): void {
+    this.#names = null;
     if (this.#entries === null) this.#entries = [entry];
     else this.#entries.push(entry);
     if (this.#index !== null) indexEntry(this.#index, entry, lower ?? entry.key.toLowerCase());
@@ -86,12 +90,19 @@ export class MapCollection implements Collection {
     if (kept.length !== this.#entries.length) {
       this.#entries = kept;
       this.#index = null;
+      this.#names = null;
     }
   }
 
   clear(): void {
     this.#entries = null;
     this.#index = null;
+    this.#names = null;
+  }
+
+  /** `X_NAMES` for this collection `X`: one entry per key, named and valued by the key. */
+  names(name: string): MapCollection {
+    return (this.#names ??= namesOf(name, this.all()));
   }
 
   /** The entries in insertion order: a live array, valid until the next change. */
@@ -116,6 +127,18 @@ export class MapCollection implements Collection {
   first(key: string): string | undefined {
     return this.get(key)[0]?.value;
   }
+}
+
+/** A collection holding, for each of `entries`, its key as key and value (built at its final size). */
+export function namesOf(name: string, entries: readonly Entry[]): MapCollection {
+  const out = new Array<Entry>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const key = (entries[i] as Entry).key;
+    out[i] = { key, value: key, cached: null };
+  }
+  const names = new MapCollection(name);
+  names.addEntries(out, true);
+  return names;
 }
 
 function indexEntry(index: Map<string, Entry[]>, e: Entry, lower: string): void {

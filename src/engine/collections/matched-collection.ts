@@ -5,6 +5,7 @@
  * (with the lower-cased key index) are made when something reads the collection.
  * A CRS GET makes ~90 matches and ~85 clears per transaction and reads none.
  */
+import { namesOf, type MapCollection } from './map-collection.ts';
 import type { Collection, Entry } from './types.ts';
 
 export class MatchedCollection implements Collection {
@@ -17,6 +18,7 @@ export class MatchedCollection implements Collection {
   /** The entries of the first #size slots, made by the first read after a change. */
   #entries: Entry[] | null = null;
   #index: Map<string, Entry[]> | null = null;
+  #names: MapCollection | null = null;
 
   constructor(name: string) {
     this.name = name;
@@ -28,6 +30,7 @@ export class MatchedCollection implements Collection {
 
   add(key: string, value: string): void {
     const i = this.#size++;
+    this.#names = null;
     this.#keys[i] = key;
     this.#values[i] = value;
     if (this.#entries !== null) {
@@ -41,6 +44,12 @@ export class MatchedCollection implements Collection {
     this.#size = 0;
     this.#entries = null;
     this.#index = null;
+    this.#names = null;
+  }
+
+  /** MATCHED_VARS_NAMES. */
+  names(name: string): MapCollection {
+    return (this.#names ??= namesOf(name, this.all()));
   }
 
   all(): readonly Entry[] {

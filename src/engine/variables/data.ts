@@ -86,33 +86,17 @@ export class RequestData {
   /** The RULE collection of the rule being evaluated; set by the transaction. */
   ruleCollection: () => Collection = () => EMPTY_RULE;
 
-  #names: Map<Collection, { size: number; names: MapCollection }> | null = null;
-
   constructor(uniqueId: string) {
     this.uniqueId = uniqueId;
   }
 
-  /** `X_NAMES`: one entry per key of `source`, named `X_NAMES:key` with the key as value. */
-  names(source: Collection, name: string): Collection {
-    const byName = (this.#names ??= new Map());
-    const cached = byName.get(source);
-    if (cached && cached.size === source.size) return cached.names;
-    const all = source.all();
-    const entries = new Array<Entry>(all.length);
-    for (let i = 0; i < all.length; i++) {
-      const key = (all[i] as Entry).key;
-      entries[i] = { key, value: key, cached: null };
-    }
-    const names = new MapCollection(name);
-    names.addEntries(entries, true);
-    byName.set(source, { size: source.size, names });
-    return names;
+  /** `X_NAMES`: one entry per key of `source`, named `X_NAMES:key` with the key as value (kept by `source`). */
+  names(source: MapCollection | MatchedCollection, name: string): Collection {
+    return source.names(name);
   }
 
-  /** Called after MATCHED_VARS is cleared: its size may repeat with other keys. */
-  forgetNames(source: Collection): void {
-    this.#names?.delete(source);
-  }
+  /** Kept for callers: a collection now drops its names itself when it changes. */
+  forgetNames(_source: Collection): void {}
 
   argsCombinedSize(): number {
     let n = 0;
