@@ -43,6 +43,8 @@ class SetVar implements RuntimeAction {
   readonly name = 'setvar';
   readonly #collection: string;
   readonly #key: Macro;
+  /** The key lower-cased at load when it holds no macro (most CRS keys), else null. */
+  readonly #lowerKey: string | null;
   readonly #value: Macro | null;
   readonly #remove: boolean;
   readonly #relative: boolean;
@@ -50,6 +52,7 @@ class SetVar implements RuntimeAction {
   constructor(collection: string, key: Macro, value: Macro | null, remove: boolean, relative: boolean) {
     this.#collection = collection;
     this.#key = key;
+    this.#lowerKey = key.isConstant ? key.text.toLowerCase() : null;
     this.#value = value;
     this.#remove = remove;
     this.#relative = relative;
@@ -58,19 +61,21 @@ class SetVar implements RuntimeAction {
   execute(host: ActionHost): void {
     const col = host.collection(this.#collection);
     if (col === undefined) return;
-    const key = this.#key.isConstant ? this.#key.text : this.#key.expand(host);
+    const constant = this.#lowerKey;
+    const key = constant !== null ? this.#key.text : this.#key.expand(host);
     if (this.#remove) {
       col.remove(key);
       return;
     }
     const value = this.#value === null ? '1' : this.#value.expand(host);
+    let result = value;
     if (this.#relative) {
-      let n = atoi(col.value(key) ?? '0') + atoi(value);
+      let n = atoi(col.value(constant ?? key) ?? '0') + atoi(value);
       if (n < 0) n = 0;
-      col.set(key, String(n));
-    } else {
-      col.set(key, value);
+      result = String(n);
     }
+    if (constant !== null) col.setLower(key, constant, result);
+    else col.set(key, result);
   }
 }
 

@@ -201,3 +201,28 @@ describe('names (X_NAMES)', () => {
     assert.deepEqual(pairs(m.names('MATCHED_VARS_NAMES')), [['ARGS:y', 'ARGS:y']]);
   });
 });
+
+describe('keyed lookups with keys in any case', () => {
+  it('VarCollection finds lower- and mixed-case keys, and setLower keeps the written case', () => {
+    const c = new VarCollection('TX');
+    c.setLower('Mixed_Key', 'mixed_key', '1');
+    assert.equal(c.value('mixed_key'), '1');
+    assert.equal(c.value('MIXED_KEY'), '1');
+    assert.deepEqual(c.get('Mixed_Key').map((e) => e.value), ['1']);
+    c.set('MIXED_key', '2');
+    assert.deepEqual(pairs(c), [['Mixed_Key', '2']]);
+    c.set('mixed_key', '3');
+    assert.deepEqual(pairs(c), [['Mixed_Key', '3']]);
+    assert.equal(c.value('other'), undefined);
+    assert.deepEqual(c.get('OTHER'), []);
+  });
+
+  it('MapCollection finds lower- and mixed-case keys', () => {
+    const c = new MapCollection('REQUEST_HEADERS');
+    c.add('Content-Type', 'a');
+    assert.equal(c.first('content-type'), 'a');
+    assert.equal(c.first('CONTENT-TYPE'), 'a');
+    assert.equal(c.first('Content-Type'), 'a');
+    assert.equal(c.first('content-length'), undefined);
+  });
+});

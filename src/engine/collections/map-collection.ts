@@ -111,7 +111,9 @@ export class MapCollection implements Collection {
   }
 
   get(key: string): readonly Entry[] {
-    return this.getLower(key.toLowerCase());
+    // Index keys are lower-case: a hit on `key` as given proves it lower-case (see var-collection.ts).
+    const hit = this.getLower(key);
+    return hit.length > 0 ? hit : this.getLower(key.toLowerCase());
   }
 
   getLower(lowerKey: string): readonly Entry[] {

@@ -7,6 +7,11 @@
  * makes one entry object only; the one-entry array that keyed reads return is made
  * on the first keyed read of that value. Writing the value a key already has changes
  * nothing. The all() list is kept up to date in place once built.
+ *
+ * Keys are stored lower-cased. Most keys arrive lower-cased already (macros and
+ * setvar names are lower-cased at load), so lookups try the key as given first:
+ * a hit proves it lower-case, and toLowerCase() (~25 ns even when it changes
+ * nothing) runs only on a miss.
  */
 import type { Collection, Entry } from './types.ts';
 
@@ -30,7 +35,14 @@ export class VarCollection implements Collection {
   }
 
   set(key: string, value: string): void {
-    const lower = key.toLowerCase();
+    const map = this.#map;
+    if (map !== null && map.has(key)) this.setLower(key, key, value);
+    else this.setLower(key, key.toLowerCase(), value);
+  }
+
+  /** set() for a caller that has `key` lower-cased already (`lowerKey`), e.g. at load time. */
+  setLower(key: string, lowerKey: string, value: string): void {
+    const lower = lowerKey;
     const map = (this.#map ??= new Map());
     const old = map.get(lower);
     if (old === undefined) {
@@ -51,9 +63,15 @@ export class VarCollection implements Collection {
     if (this.#map !== null && this.#map.delete(key.toLowerCase())) this.#list = null;
   }
 
+  #find(key: string): VarEntry | undefined {
+    const map = this.#map;
+    if (map === null) return undefined;
+    return map.get(key) ?? map.get(key.toLowerCase());
+  }
+
   /** The value of `key`, or undefined when unset. */
   value(key: string): string | undefined {
-    return this.#map?.get(key.toLowerCase())?.value;
+    return this.#find(key)?.value;
   }
 
   first(key: string): string | undefined {
@@ -70,7 +88,9 @@ export class VarCollection implements Collection {
   }
 
   get(key: string): readonly Entry[] {
-    return this.getLower(key.toLowerCase());
+    const e = this.#find(key);
+    if (e === undefined) return NONE;
+    return (e.one ??= [e]);
   }
 
   getLower(lowerKey: string): readonly Entry[] {
