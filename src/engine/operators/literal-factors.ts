@@ -30,11 +30,11 @@ export interface Literals {
 }
 
 /** Largest exact set kept; a larger product or union becomes a factor. */
-const MAX_EXACT = 64;
+const MAX_EXACT = 16;
 /** Largest class written out as an exact set of one-byte strings. */
 const MAX_CLASS = 10;
 /** Largest factor set; beyond it the prefilter would cost as much as the regex. */
-const MAX_FACTOR = 4096;
+const MAX_FACTOR = 256;
 
 /** Matches nothing but the empty string (anchors, lookarounds). */
 export const EMPTY: Literals = { exact: [''], factor: null };

@@ -82,13 +82,15 @@ interface Frame {
   /** Whether the group's content must occur in the subject (false for negative lookarounds). */
   readonly required: boolean;
   /** Required-byte clauses of the finished alternatives and of the current one. */
-  readonly alts: Uint8Array[][];
-  seq: Uint8Array[];
+  readonly alts: Clause[][];
+  seq: Clause[];
   /** A lookaround: it consumes nothing, so its literals are not the match's. */
   readonly lookaround: boolean;
   /** Literals of the finished alternatives, and of each item of the current one. */
   readonly litAlts: Literals[];
   lits: Literals[];
+  /** A `(?:...)` group whose translation GROUP_CACHE keeps once it closes at `end`. */
+  readonly memo?: { readonly key: string; readonly end: number };
 }
 
 interface Flags {
@@ -174,8 +176,8 @@ function setOf(chars: readonly number[], negate = false): Uint8Array {
  * it (classes copy from them), so sharing is safe and saves an allocation and
  * a weight computation per atom.
  */
-const SINGLE_SETS: (Uint8Array | undefined)[] = [];
-const CASELESS_SETS: (Uint8Array | undefined)[] = [];
+const SINGLE_CLAUSES: (Clause | undefined)[] = [];
+const CASELESS_CLAUSES: (Clause | undefined)[] = [];
 const ANY_BYTE_SET = setOf([], true);
 const NOT_NEWLINE_SET = setOf([0x0a], true);
 const ESCAPE_SETS: Readonly<Record<string, Uint8Array>> = {
@@ -191,17 +193,17 @@ const ESCAPE_SETS: Readonly<Record<string, Uint8Array>> = {
   W: setOf(WORD, true),
 };
 
-function singleSet(c: number): Uint8Array {
-  return (SINGLE_SETS[c] ??= setOf([c]));
+function singleClause(c: number): Clause {
+  return (SINGLE_CLAUSES[c] ??= clauseOf(setOf([c])));
 }
 
 /** {A, a} for the lower-case letter `lower`. */
-function caselessSet(lower: number): Uint8Array {
-  return (CASELESS_SETS[lower] ??= setOf([lower & ~0x20, lower]));
+function caselessClause(lower: number): Clause {
+  return (CASELESS_CLAUSES[lower] ??= clauseOf(setOf([lower & ~0x20, lower])));
 }
 
 /** Parsed classes by caseless flag + text; bounded, as run-time (macro) patterns pass here too. */
-const CLASS_CACHE = new Map<string, { readonly set: Uint8Array; readonly source: string }>();
+const CLASS_CACHE = new Map<string, { readonly clause: Clause; readonly source: string }>();
 const CLASS_CACHE_LIMIT = 20_000;
 const POSIX_CLASS = /^\[:\^?[a-z]+:\]/;
 
@@ -224,6 +226,69 @@ function classEnd(p: string, start: number): number {
     } else if (c === 0x5b && p.charCodeAt(i + 1) === 0x3a) {
       const m = POSIX_CLASS.exec(p.slice(i, i + 14));
       if (m) i += m[0].length - 1;
+    }
+  }
+  return -1;
+}
+
+/** A translated `(?:...)` group: its output, and what it hands its parent. */
+interface GroupResult {
+  readonly parts: readonly string[];
+  readonly clauses: readonly Clause[];
+  readonly lits: Literals;
+}
+
+/**
+ * Non-capturing groups already translated, by entry flags + text. CRS's
+ * 932xxx patterns repeat the same evasion group after every letter of every
+ * command word (hundreds of times per pattern). Bounded, as run-time (macro)
+ * patterns pass here too, and limited to short groups.
+ */
+const GROUP_CACHE = new Map<string, GroupResult>();
+const GROUP_CACHE_LIMIT = 5_000;
+const MAX_GROUP_TEXT = 256;
+
+/** After `(?`: groups whose translation depends on nothing outside them. */
+function isSelfContained(p: string, i: number): boolean {
+  const k = p.charCodeAt(i);
+  if (k === 0x3a || k === 0x3d || k === 0x21) return true; // (?: (?= (?!
+  if (k === 0x3c) return p.charCodeAt(i + 1) === 0x3d || p.charCodeAt(i + 1) === 0x21; // lookbehind, not a name
+  // Flag groups, without x (comments could hide a parenthesis from groupEnd).
+  for (let j = i; j < p.length; j++) {
+    const c = p.charCodeAt(j);
+    if (c === 0x3a || c === 0x29) return j > i || c === 0x3a;
+    if (c === 0x78 || !(c === 0x2d || c === 0x5e || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return false;
+  }
+  return false;
+}
+
+/**
+ * Index just past the `)` closing the `(?:` group at `start`, or -1 when the
+ * group is long or holds something numbered or context-dependent: capturing
+ * or named groups, back references, atomic groups, possessive quantifiers,
+ * \Q, \c, comments, verbs. The translator re-checks the end it finds.
+ */
+function groupEnd(p: string, start: number): number {
+  const limit = Math.min(p.length, start + MAX_GROUP_TEXT);
+  let depth = 0;
+  for (let i = start; i < limit; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 0x5c) {
+      const e = p.charCodeAt(i + 1);
+      // \digit \g \k \Q \E \c
+      if ((e >= 0x30 && e <= 0x39) || e === 0x67 || e === 0x6b || e === 0x51 || e === 0x45 || e === 0x63) return -1;
+      i++;
+    } else if (c === 0x5b) {
+      const end = classEnd(p, i);
+      if (end === -1) return -1;
+      i = end - 1;
+    } else if (c === 0x28) {
+      if (p.charCodeAt(i + 1) !== 0x3f || !isSelfContained(p, i + 2)) return -1;
+      depth++;
+    } else if (c === 0x29) {
+      if (--depth === 0) return i + 1;
+    } else if ((c === 0x2b || c === 0x2a || c === 0x3f || c === 0x7d) && p.charCodeAt(i + 1) === 0x2b) {
+      return -1; // possessive
     }
   }
   return -1;
@@ -292,47 +357,77 @@ const BYTE_WEIGHT = new Uint8Array(256).map((_, c) => {
 /** Clauses heavier than this are not worth a pre-check. */
 const MAX_CLAUSE_WEIGHT = 24;
 
-const WEIGHTS = new WeakMap<Uint8Array, number>();
-const MEMBERS = new WeakMap<Uint8Array, number[]>();
-
-/** The bytes of a set, listed once per set (shared sets are united many times). */
-function membersOf(set: Uint8Array): number[] {
-  let members = MEMBERS.get(set);
-  if (members === undefined) {
-    members = [];
-    for (let c = 0; c < 256; c++) if (set[c]) members.push(c);
-    MEMBERS.set(set, members);
-  }
-  return members;
+/** A required-byte clause with its weight and bytes, computed once per set. */
+interface Clause {
+  readonly set: Uint8Array;
+  readonly weight: number;
+  readonly members: readonly number[];
 }
 
-function clauseWeight(set: Uint8Array): number {
-  let w = WEIGHTS.get(set);
-  if (w === undefined) {
-    w = 0;
-    for (let c = 0; c < 256; c++) if (set[c]) w += BYTE_WEIGHT[c] as number;
-    WEIGHTS.set(set, w);
+const CLAUSES = new WeakMap<Uint8Array, Clause>();
+
+function clauseOf(set: Uint8Array): Clause {
+  let clause = CLAUSES.get(set);
+  if (clause === undefined) {
+    let weight = 0;
+    const members: number[] = [];
+    for (let c = 0; c < 256; c++) {
+      if (set[c]) {
+        weight += BYTE_WEIGHT[c] as number;
+        members.push(c);
+      }
+    }
+    clause = { set, weight, members };
+    CLAUSES.set(set, clause);
   }
-  return w;
+  return clause;
 }
 
-function bestClause(clauses: readonly Uint8Array[]): Uint8Array | undefined {
-  let best: Uint8Array | undefined;
+function bestClause(clauses: readonly Clause[]): Clause | undefined {
+  let best: Clause | undefined;
   let bestWeight = Infinity;
   for (const c of clauses) {
-    const w = clauseWeight(c);
-    if (w < bestWeight) {
+    if (c.weight < bestWeight) {
       best = c;
-      bestWeight = w;
+      bestWeight = c.weight;
     }
   }
   return best;
 }
 
+/**
+ * The clauses of a sequence that can still matter: its two lightest (first
+ * ones on ties) and any empty set. Every later use keeps only the lightest
+ * clause of a branch or the two lightest overall, so a group hands its parent
+ * these instead of all its clauses (long literals have one per byte).
+ */
+function lightest(clauses: readonly Clause[]): Clause[] {
+  if (clauses.length <= 2) return [...clauses];
+  let first: Clause | undefined;
+  let second: Clause | undefined;
+  let w1 = Infinity;
+  let w2 = Infinity;
+  for (const c of clauses) {
+    const w = c.weight;
+    if (w === 0) continue;
+    if (w < w1) {
+      second = first;
+      w2 = w1;
+      first = c;
+      w1 = w;
+    } else if (w < w2) {
+      second = c;
+      w2 = w;
+    }
+  }
+  // Keep the sequence's order, which decides ties later on.
+  return clauses.filter((c) => c === first || c === second || c.weight === 0);
+}
+
 /** Clauses every match of one of the alternatives satisfies. */
-function mergeAlternatives(alts: readonly (readonly Uint8Array[])[]): Uint8Array[] {
-  if (alts.length === 1) return [...(alts[0] as Uint8Array[])];
-  const bests: Uint8Array[] = [];
+function mergeAlternatives(alts: readonly (readonly Clause[])[]): Clause[] {
+  if (alts.length === 1) return lightest(alts[0] as Clause[]);
+  const bests: Clause[] = [];
   for (const alt of alts) {
     const best = bestClause(alt);
     if (!best) return [];
@@ -340,8 +435,18 @@ function mergeAlternatives(alts: readonly (readonly Uint8Array[])[]): Uint8Array
   }
   if (bests.length === 1) return bests;
   const union = new Uint8Array(256);
-  for (const best of bests) for (const c of membersOf(best)) union[c] = 1;
-  return [union];
+  const members: number[] = [];
+  let weight = 0;
+  for (const best of bests) {
+    for (const c of best.members) {
+      if (union[c] === 0) {
+        union[c] = 1;
+        members.push(c);
+        weight += BYTE_WEIGHT[c] as number;
+      }
+    }
+  }
+  return [{ set: union, weight, members }];
 }
 
 /** Whether an output part opens a lookaround: `(?=` `(?!` `(?<=` `(?<!`. */
@@ -411,14 +516,14 @@ class Translator {
    * Emits an atom; `clause` is the byte set one of which it consumes, if it always consumes one;
    * `lits` its literals (by default those of `clause`, or none).
    */
-  private atom(text: string, clause?: Uint8Array, lits?: Literals): void {
+  private atom(text: string, clause?: Clause, lits?: Literals): void {
     this.lastAtom = this.parts.length;
     this.parts.push(text);
     const frame = this.frame;
     this.lastClauses = frame.seq.length;
     if (clause) frame.seq.push(clause);
     this.lastLit = frame.lits.length;
-    frame.lits.push(lits ?? (clause ? classLiterals(clause) : ANY));
+    frame.lits.push(lits ?? (clause ? classLiterals(clause.set) : ANY));
   }
 
   /** A zero-width assertion. */
@@ -429,15 +534,15 @@ class Translator {
   private byteAtom(c: number): void {
     const lower = c | 0x20;
     if (this.flags.i && lower >= 0x61 && lower <= 0x7a) {
-      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, caselessSet(lower), byteLiterals(c));
+      this.atom(`[${String.fromCharCode(lower & ~0x20)}${String.fromCharCode(lower)}]`, caselessClause(lower), byteLiterals(c));
     } else {
-      this.atom(literal(c), singleSet(c), byteLiterals(c));
+      this.atom(literal(c), singleClause(c), byteLiterals(c));
     }
   }
 
   /** A byte set as an atom; classes arrive already case-folded (see parseClass). */
   private setAtom(set: Uint8Array): void {
-    this.atom(classSource(set), set);
+    this.atom(classSource(set), clauseOf(set));
   }
 
   private step(): void {
@@ -472,7 +577,7 @@ class Translator {
         return;
       case 0x2e: // .
         this.pos++;
-        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]', this.flags.s ? ANY_BYTE_SET : NOT_NEWLINE_SET);
+        this.atom(this.flags.s ? '[\\s\\S]' : '[^\\n]', clauseOf(this.flags.s ? ANY_BYTE_SET : NOT_NEWLINE_SET));
         return;
       case 0x5e: // ^
         this.pos++;
@@ -555,9 +660,9 @@ class Translator {
     this.lastLit = -1;
   }
 
-  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags, required = true, lookaround = false): void {
+  private pushFrame(open: Part[], close: string, atomicId: number, flags: Flags, required = true, lookaround = false, memo?: Frame['memo']): void {
     const start = this.parts.length;
-    this.frames.push({ start, close, atomicId, saved: { ...this.flags }, required, alts: [], seq: [], lookaround, litAlts: [], lits: [] });
+    this.frames.push({ start, close, atomicId, saved: { ...this.flags }, required, alts: [], seq: [], lookaround, litAlts: [], lits: [], memo });
     this.parts.push(...open);
     this.flags = flags;
     this.lastAtom = -1;
@@ -575,9 +680,27 @@ class Translator {
     this.lastAtom = frame.start;
     const parent = this.frame;
     this.lastClauses = parent.seq.length;
-    if (frame.required) parent.seq.push(...mergeAlternatives([...frame.alts, frame.seq]));
+    const clauses = frame.required ? mergeAlternatives([...frame.alts, frame.seq]) : [];
+    parent.seq.push(...clauses);
     this.lastLit = parent.lits.length;
-    parent.lits.push(frame.lookaround ? EMPTY : alternativesOf([...frame.litAlts, sequenceOf(frame.lits)]));
+    const lits = frame.lookaround ? EMPTY : alternativesOf([...frame.litAlts, sequenceOf(frame.lits)]);
+    parent.lits.push(lits);
+    // Cache only when the quick scan agreed with the parser on the group's end.
+    if (frame.memo !== undefined && frame.memo.end === this.pos && GROUP_CACHE.size < GROUP_CACHE_LIMIT) {
+      const parts = this.parts.slice(frame.start);
+      if (parts.every((part) => typeof part === 'string')) GROUP_CACHE.set(frame.memo.key, { parts: parts as string[], clauses, lits });
+    }
+  }
+
+  /** A cached group: the same output and parent state as translating it again (see closeGroup). */
+  private replay(group: GroupResult): void {
+    const parent = this.frame;
+    this.lastAtom = this.parts.length;
+    for (const part of group.parts) this.parts.push(part);
+    this.lastClauses = parent.seq.length;
+    for (const clause of group.clauses) parent.seq.push(clause);
+    this.lastLit = parent.lits.length;
+    parent.lits.push(group.lits);
   }
 
   private openGroup(): void {
@@ -590,8 +713,16 @@ class Translator {
       return;
     }
     if (next === '?' && p[this.pos + 2] === ':') {
+      const end = this.flags.x ? -1 : groupEnd(p, this.pos);
+      const key = end === -1 ? undefined : `${+this.flags.i}${+this.flags.s}${+this.flags.m}${p.slice(this.pos, end)}`;
+      const hit = key === undefined ? undefined : GROUP_CACHE.get(key);
+      if (hit !== undefined) {
+        this.replay(hit);
+        this.pos = end;
+        return;
+      }
       this.pos += 3;
-      this.pushFrame(['(?:'], ')', 0, inherit());
+      this.pushFrame(['(?:'], ')', 0, inherit(), true, false, key === undefined ? undefined : { key, end });
       return;
     }
     const rest = p.slice(this.pos, this.pos + 40);
@@ -686,7 +817,7 @@ class Translator {
     switch (e) {
       case 'd': case 'D': case 'w': case 'W':
         this.pos += 2;
-        this.atom(`\\${e}`, ESCAPE_SETS[e]);
+        this.atom(`\\${e}`, clauseOf(ESCAPE_SETS[e] as Uint8Array));
         return;
       case 'b': case 'B':
         this.pos += 2;
@@ -854,15 +985,16 @@ class Translator {
     const cached = key === undefined ? undefined : CLASS_CACHE.get(key);
     if (cached !== undefined) {
       this.pos = end;
-      this.atom(cached.source, cached.set);
+      this.atom(cached.source, cached.clause);
       return;
     }
     this.pos++;
     const set = this.parseClass();
     const source = classSource(set);
+    const clause = clauseOf(set);
     // Only when the quick scan agreed with the parser on where the class ends.
-    if (key !== undefined && this.pos === end && CLASS_CACHE.size < CLASS_CACHE_LIMIT) CLASS_CACHE.set(key, { set, source });
-    this.atom(source, set);
+    if (key !== undefined && this.pos === end && CLASS_CACHE.size < CLASS_CACHE_LIMIT) CLASS_CACHE.set(key, { clause, source });
+    this.atom(source, clause);
   }
 
   /** Parses a class after `[` into a byte set. */
@@ -961,17 +1093,23 @@ class Translator {
 
   private render(): TranslatedPattern {
     // Number every capturing group by position, as JS does, then write references.
+    // Without capturing or atomic groups every part is a string (references need a group).
     const jsIndex = new Map<number, number>();
-    let n = 0;
-    for (const part of this.parts) {
-      if (typeof part !== 'string' && 'open' in part) jsIndex.set(part.open, ++n);
+    let source: string;
+    if (this.groupId === 0 && this.atomicId === 0) {
+      source = (this.parts as string[]).join('');
+    } else {
+      let n = 0;
+      for (const part of this.parts) {
+        if (typeof part !== 'string' && 'open' in part) jsIndex.set(part.open, ++n);
+      }
+      const out: string[] = new Array<string>(this.parts.length);
+      for (let k = 0; k < this.parts.length; k++) {
+        const part = this.parts[k] as Part;
+        out[k] = typeof part === 'string' ? part : 'open' in part ? '(' : `(?:\\${jsIndex.get(part.ref) as number})`;
+      }
+      source = out.join('');
     }
-    const out: string[] = new Array<string>(this.parts.length);
-    for (let k = 0; k < this.parts.length; k++) {
-      const part = this.parts[k] as Part;
-      out[k] = typeof part === 'string' ? part : 'open' in part ? '(' : `(?:\\${jsIndex.get(part.ref) as number})`;
-    }
-    let source = out.join('');
     // Like PCRE's implicit anchoring: when every top-level alternative starts with a bare
     // "any byte" star, a match at any offset implies one at offset 0, so anchoring changes
     // no result but saves the quadratic retry at every start offset.
@@ -981,7 +1119,6 @@ class Translator {
     for (let g = 1; g <= this.groupId; g++) groupMap.push(jsIndex.get(g) as number);
     const root = this.frames[0] as Frame;
     const required = mergeAlternatives([...root.alts, root.seq])
-      .map((set) => ({ set, weight: clauseWeight(set) }))
       .filter((c) => c.weight > 0 && c.weight <= MAX_CLAUSE_WEIGHT)
       .sort((a, b) => a.weight - b.weight)
       .slice(0, 2)
