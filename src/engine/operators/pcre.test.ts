@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { compileRegex, execRegex } from './regex-cache.ts';
+import { translatePcre } from './pcre.ts';
 
 type Result = (string | null)[] | null;
 interface Fixture {
@@ -72,4 +73,21 @@ test('random patterns agree with PCRE2', () => {
     }
   }
   assert.ok(cases > 2000, `only ${cases} cases`);
+});
+
+test('cached (?:...) groups translate as in place: flags, groups and back references', () => {
+  assert.equal(translatePcre('(?:ab|c)x(?:ab|c)').source, '(?:ab|c)x(?:ab|c)');
+  // The same text under other flags is another entry.
+  assert.equal(translatePcre('(?i:(?:ab))(?:ab)').source, '(?:(?:[Aa][Bb]))(?:ab)');
+  assert.equal(translatePcre('(?:.)(?-s)(?:.)').source, '(?:[\\s\\S])(?:[^\\n])');
+  // Groups holding captures are numbered in context, never cached.
+  const c = compileRegex('(?:(a))(?:(b))\\2');
+  assert.deepEqual([...(execRegex(c, 'xabb') ?? [])].slice(0, 1), ['abb']);
+  assert.equal(execRegex(c, 'xaba'), null);
+  // Required bytes and literals of a cached group reach the enclosing pattern again.
+  const cached = translatePcre('[0-9]+(?:<ab)x(?:<ab)');
+  const fresh = translatePcre('[0-9]+(?:<ab)x(?:(?:<ab))');
+  assert.deepEqual(cached.required, fresh.required);
+  assert.deepEqual(cached.literals, ['<abx<ab']);
+  assert.deepEqual(fresh.literals, ['<abx<ab']);
 });
