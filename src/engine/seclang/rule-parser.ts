@@ -146,21 +146,23 @@ export function splitActions(text: string, file: string, line: number): ActionTo
     if (text[p] === "'") {
       p++;
       let closed = false;
+      let from = p; // text since the last escape is copied in one slice
       while (p < n) {
-        const ch = text[p];
-        if (ch === '\\') {
+        const ch = text.charCodeAt(p);
+        if (ch === 0x5c) {
           const next = text[p + 1];
           if (next !== "'" && next !== '\\') {
             throw new RuleError(`invalid quoted pair at position ${p} in actions`, file, line);
           }
-          value += next;
+          value += text.slice(from, p) + next;
           p += 2;
-        } else if (ch === "'") {
+          from = p;
+        } else if (ch === 0x27) {
+          value += text.slice(from, p);
           closed = true;
           p++;
           break;
         } else {
-          value += ch;
           p++;
         }
       }
