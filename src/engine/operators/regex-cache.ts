@@ -33,18 +33,23 @@ function byteScans(required: readonly Uint8Array[]): ((subject: string) => boole
 
 /**
  * The literal prefilter: does the subject hold one of the required strings,
- * compared without regard to case? A single string without letters is an
- * `includes`; otherwise one RegExp alternation of the literals with the `i`
- * flag, which V8 scans natively (JS case folding covers ASCII folding, so it
- * can only let more subjects through, never fewer).
+ * compared without regard to ASCII case? A single string without letters is
+ * an `includes`; otherwise one RegExp alternation of the literals, letters
+ * written as `[Ss]` like the translation does (no `i` flag: V8's linear-time
+ * fallback engine, picket's ReDoS guard, refuses it).
  */
 function literalScan(literals: readonly string[]): (subject: string) => boolean {
   const only = literals.length === 1 ? (literals[0] as string) : undefined;
   if (only !== undefined && !/[a-z]/.test(only)) return (subject) => subject.includes(only);
-  const escaped = literals.map((l) => l.replace(/[^a-z0-9]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
-  const alternation = new RegExp(escaped.join('|'), 'i');
+  const source = literals.map((l) => l.replace(/[^0-9]/g, (ch) => CASELESS_SOURCE[ch.charCodeAt(0)] as string)).join('|');
+  const alternation = new RegExp(source);
   return (subject) => alternation.test(subject);
 }
+
+/** Regex source of a folded byte: `[Aa]` for a letter, `\xHH` otherwise. */
+const CASELESS_SOURCE: readonly string[] = Array.from({ length: 256 }, (_, c) =>
+  c >= 0x61 && c <= 0x7a ? `[${String.fromCharCode(c - 0x20)}${String.fromCharCode(c)}]` : `\\x${c.toString(16).padStart(2, '0')}`,
+);
 
 /** Subjects from this length on get both pre-checks (measured crossover on CRS: ~200 bytes). */
 const LONG_SUBJECT = 192;
