@@ -19,7 +19,7 @@ export function compileSources(sources: readonly RuleSource[]): Waf {
 }
 
 export function compileRuleset(input: RulesetInput): Waf {
-  return compileSources(assembleRuleset(input));
+  return withValueCache(compileSources(assembleRuleset(input)), input);
 }
 
 export async function compileSourcesAsync(sources: readonly RuleSource[]): Promise<Waf> {
@@ -31,7 +31,13 @@ export async function compileSourcesAsync(sources: readonly RuleSource[]): Promi
 }
 
 export async function compileRulesetAsync(input: RulesetInput): Promise<Waf> {
-  return compileSourcesAsync(assembleRuleset(input));
+  return withValueCache(await compileSourcesAsync(assembleRuleset(input)), input);
+}
+
+/** Applies --value-cache (the engine keeps its default when the config has none). */
+function withValueCache(waf: Waf, input: RulesetInput): Waf {
+  if (input.limits.valueCache !== undefined) waf.setValueCacheBudget(input.limits.valueCache);
+  return waf;
 }
 
 function rulesError(error: unknown): unknown {

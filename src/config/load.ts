@@ -186,6 +186,7 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
       upstreamTimeoutMs: get('limits.upstreamTimeout'),
       keepAliveTimeoutMs: get('limits.keepAliveTimeout'),
       bodyBufferBytes: get('limits.bodyBufferBytes'),
+      valueCache: get('limits.valueCache'),
     },
     trustedProxies: get('trustedProxies'),
     mirror: { sources: get('mirror.sources'), queueSize: get('mirror.queueSize') },

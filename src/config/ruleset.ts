@@ -32,7 +32,7 @@ export const SETTINGS_RULE_ID = 1510010;
 export interface RulesetInput {
   readonly mode: Mode;
   readonly rules: RulesConfig;
-  readonly limits: Pick<Limits, 'requestBody' | 'requestBodyNoFiles' | 'requestBodyAction' | 'responseBody'>;
+  readonly limits: Pick<Limits, 'requestBody' | 'requestBodyNoFiles' | 'requestBodyAction' | 'responseBody' | 'valueCache'>;
   /** Per-route additions (discovery labels): loaded after the --rules files; they do not replace the core ruleset. */
   readonly extraFiles?: readonly string[];
   /** Per-route SecRuleRemoveById, applied last. */

@@ -153,6 +153,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     parse: (raw) => parseBytes(raw, 1),
   }),
   option({
+    key: 'limits.valueCache', flag: 'value-cache', arg: 'SIZE', default: 33_554_432, shownDefault: '32MiB (33554432)',
+    describe: 'Memory per ruleset and process for what the engine remembers about values it has inspected (transformation results, rules a value did not match), reused across requests; 0 turns it off. Verdicts are the same either way (docs/performance.md).',
+    parse: (raw) => parseBytes(raw, 0),
+  }),
+  option({
     key: 'trustedProxies', flag: 'trusted-proxy', arg: 'CIDR', list: true, default: [], shownDefault: 'none',
     describe: 'Address or CIDR of a proxy in front of picket whose X-Forwarded-For is believed for the client address; repeatable.',
     parse: parseCidr,

@@ -35,6 +35,8 @@ export interface Limits {
   readonly keepAliveTimeoutMs: number;
   /** Request-body bytes held for inspection across all requests of one process (the proxy's default when absent). */
   readonly bodyBufferBytes?: number;
+  /** Byte budget of the engine's cross-request value cache per ruleset and process; 0 disables it (the engine's default when absent). */
+  readonly valueCache?: number;
 }
 
 export interface RulesConfig {

@@ -110,6 +110,11 @@ export interface Waf {
   /** Number of compiled rules (chains count once). */
   readonly ruleCount: number;
   newTransaction(id: string): Transaction;
+  /**
+   * Sets the byte budget of what the engine remembers about inspected values across
+   * transactions (value-cache.ts), starting empty; 0 turns it off. Verdicts do not change.
+   */
+  setValueCacheBudget(bytes: number): void;
 }
 
 /** Where rules come from: files (globs allowed) and inline directive text. */

@@ -28,6 +28,7 @@ export function throwingOn(waf: Waf): Waf {
   return {
     settings: waf.settings,
     ruleCount: waf.ruleCount,
+    setValueCacheBudget: (bytes: number) => waf.setValueCacheBudget(bytes),
     newTransaction(id: string): Transaction {
       const tx = waf.newTransaction(id);
       let uri = '';

@@ -195,6 +195,9 @@ export class FakeWaf implements Waf {
     return tx;
   }
 
+  /** The fake keeps no value cache. */
+  setValueCacheBudget(): void {}
+
   /** The transaction with this id (throws when absent, so a test fails loudly). */
   tx(id: string): FakeTransaction {
     const found = this.transactions.find((t) => t.id === id);
