@@ -212,7 +212,10 @@ export function alternativesOf(branches: readonly Literals[]): Literals {
   if (branches.length === 1) return branches[0] as Literals;
   if (branches.every((b) => b.exact !== null)) {
     const union = new Set<string>();
-    for (const b of branches) for (const s of b.exact as readonly string[]) union.add(s);
+    for (const b of branches) {
+      for (const s of b.exact as readonly string[]) union.add(s);
+      if (union.size > MAX_FACTOR) return ANY;
+    }
     if (union.size <= MAX_EXACT) return { exact: [...union], factor: null };
     if (union.has('')) return ANY;
     return { exact: null, factor: [...union], leading: true };
