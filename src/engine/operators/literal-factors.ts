@@ -17,6 +17,12 @@
  * Combination: a sequence multiplies adjacent exact sets while the product
  * stays small and otherwise keeps the most selective factor; an alternation
  * unites its branches' factors, and gives up as soon as one branch has none.
+ *
+ * Use (prefilterLiterals, then regex-cache.ts): only a factor that is not
+ * leading, selective and of at most 16 strings. Measured on CRS v4.28 with
+ * V8, irregexp fails most CRS patterns on short request values about as fast
+ * as a literal scan, so the gain is on long values (~2 KB prose, CSS, cookies:
+ * 2-3x less CPU for the prefiltered patterns) and in regex runs avoided.
  */
 
 export interface Literals {
