@@ -11,6 +11,10 @@ export interface Entry {
 /** What rules read from a collection variable (ARGS, TX, REQUEST_HEADERS, ...). */
 export interface Collection {
   readonly size: number;
+  /**
+   * Every entry in insertion order. The array (like those get() and getLower() return) is
+   * the collection's own, for reading at once: it may change with the next write.
+   */
   all(): readonly Entry[];
   /** Entries whose key equals `key`, ignoring case. */
   get(key: string): readonly Entry[];

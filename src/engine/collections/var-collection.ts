@@ -36,13 +36,11 @@ export class VarCollection implements Collection {
 
   set(key: string, value: string): void {
     const map = this.#map;
-    if (map !== null && map.has(key)) this.setLower(key, key, value);
-    else this.setLower(key, key.toLowerCase(), value);
+    this.setLower(key, map !== null && map.has(key) ? key : key.toLowerCase(), value);
   }
 
-  /** set() for a caller that has `key` lower-cased already (`lowerKey`), e.g. at load time. */
-  setLower(key: string, lowerKey: string, value: string): void {
-    const lower = lowerKey;
+  /** set() for a caller that has `key` lower-cased already (`lower`), e.g. at load time. */
+  setLower(key: string, lower: string, value: string): void {
     const map = (this.#map ??= new Map());
     const old = map.get(lower);
     if (old === undefined) {
