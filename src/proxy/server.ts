@@ -353,7 +353,7 @@ export function createFrontServer(options: FrontServerOptions): FrontServer {
     connection.requestId = id;
     if (closing) res.shouldKeepAlive = false;
     const target = req.url ?? '';
-    let status = refusalOf(req, target);
+    const status = refusalOf(req, target);
     const forwardPath = status === 0 ? forwardPathOf(target) : null;
     if (forwardPath === null) {
       // A client waiting for `100 Continue` is refused without uploading: no body to inspect then.
