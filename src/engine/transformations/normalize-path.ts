@@ -14,6 +14,9 @@ import type { Transformation } from './types.ts';
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
+/** What the algorithm can change: `//`, a `.` next to a separator or at either end. */
+const WORK = /\/\/|\/\.|\.\/|^\.|\.$/;
+const WIN_WORK = /\\|\/\/|\/\.|\.\/|^\.|\.$/;
 
 /** The shared algorithm; `win` also treats backslashes as separators. */
 export function normalizePathBytes(input: string, win: boolean): string {
@@ -22,6 +25,8 @@ export function normalizePathBytes(input: string, win: boolean): string {
   // Without a separator only a final `.` is ever looked at: such inputs come back unchanged
   // (most values rules run this on), so skip the copy into a Buffer.
   if (input.charCodeAt(len - 1) !== DOT && !input.includes('/') && !(win && input.includes('\\'))) return input;
+  // Nor does a path without an empty segment or a `.`/`..` segment (most URL paths, e.g. `/a/b.php`).
+  if (!(win ? WIN_WORK : WORK).test(input)) return input;
   const buf = Buffer.from(input, 'latin1');
   const end = len - 1;
   let src = 0;
