@@ -6,7 +6,7 @@
 import { MapCollection } from '../collections/map-collection.ts';
 import { MatchedCollection } from '../collections/matched-collection.ts';
 import { VarCollection } from '../collections/var-collection.ts';
-import type { Collection, Entry } from '../collections/types.ts';
+import type { Collection } from '../collections/types.ts';
 
 export class RequestData {
   remoteAddr = '';
