@@ -43,6 +43,8 @@ const byTag = (pattern: RegExp, rule: Rule): boolean => rule.tags.some((t) => pa
 const byMsg = (pattern: RegExp, rule: Rule): boolean => rule.msg !== undefined && pattern.test(rule.msg.text);
 
 const NO_VALUE_NAME = '';
+/** TX keys of the regex captures 0-9. */
+const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export class TransactionImpl implements Transaction, ActionHost, MatchState, PhaseHost {
   readonly id: string;
@@ -618,7 +620,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   // ---- MatchState / MacroSource -------------------------------------------------------
 
   setCapture(index: number, value: string): void {
-    this.data.tx.set(String(index), value);
+    const key = CAPTURE_KEYS[index] ?? String(index);
+    this.data.tx.setLower(key, key, value);
   }
 
   pcreLimitExceeded(): void {
@@ -626,7 +629,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   lookup(variable: string, key: string | undefined): string {
-    const name = variable.toUpperCase();
+    // Compiled macros name variables in upper case already; toUpperCase would scan them anyway.
+    const name = Object.hasOwn(VARIABLES, variable) ? variable : variable.toUpperCase();
     if (name === 'RULE') return key === undefined ? '' : (this.#ruleInfo().get(key)[0]?.value ?? '');
     if (name === 'XML') return '';
     const def = Object.hasOwn(VARIABLES, name) ? VARIABLES[name] : undefined;
@@ -663,7 +667,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   collection(name: string): VarCollection | undefined {
     const d = this.data;
-    switch (name.toUpperCase()) {
+    switch (name === 'TX' ? name : name.toUpperCase()) {
       case 'TX':
         return d.tx;
       case 'IP':
