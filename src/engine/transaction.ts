@@ -113,7 +113,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#auditLogParts = c.auditLogParts;
     this.data = new RequestData(id);
     this.data.webAppId = c.webAppId;
-    this.data.ruleCollection = () => this.#ruleInfo();
+    this.data.ruleSource = this;
   }
 
   // ---- lifecycle -------------------------------------------------------------------
@@ -640,6 +640,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     if (typeof r === 'string') return r;
     if (key === undefined) return r.all()[0]?.value ?? '';
     return r.first(key) ?? '';
+  }
+
+  ruleInfo(): VarCollection {
+    return this.#ruleInfo();
   }
 
   #ruleInfo(): VarCollection {

@@ -83,8 +83,16 @@ export class RequestData {
   readonly startMonotonic = performance.now();
   webAppId = 'default';
   hostname = '';
-  /** The RULE collection of the rule being evaluated; set by the transaction. */
-  ruleCollection: () => Collection = () => EMPTY_RULE;
+  /**
+   * Where the RULE collection of the rule being evaluated comes from: the transaction.
+   * A plain reference, not a closure made per transaction: with the closure, every
+   * transaction in flight during a minor GC dragged megabytes into the old generation
+   * (scavenges of 15-25 ms instead of 1-3 ms through the proxy, measured with --trace-gc).
+   */
+  ruleSource: { ruleInfo(): Collection } | null = null;
+  ruleCollection(): Collection {
+    return this.ruleSource === null ? EMPTY_RULE : this.ruleSource.ruleInfo();
+  }
 
   constructor(uniqueId: string) {
     this.uniqueId = uniqueId;
