@@ -21,7 +21,7 @@ import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
 import { runChain, type ChainNode } from './transform-chain.ts';
-import { knownNoMatch, resultsOf, TransactionValueCache, type CachedValue } from './value-cache.ts';
+import { knownNoMatch, TransactionValueCache, type CachedValue } from './value-cache.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -444,7 +444,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       if (link.multiMatch && chain.length > 0) {
         const rec = this.#record(i, raw);
         // The raw value, then every step that changed it (results cached like runChain's).
-        const results = resultsOf(rec, cache.nodeCount);
+        const results = cache.resultsOf(rec);
         let name: string | null = null;
         let current = raw;
         if (op.match(current, this) !== negated) {

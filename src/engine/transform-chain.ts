@@ -7,7 +7,7 @@
  * per-prefix cache, keyed by the value itself since transformations are pure functions).
  */
 import type { Transformation } from './transformations/types.ts';
-import { resultsOf, type CachedValue, type TransactionValueCache } from './value-cache.ts';
+import type { CachedValue, TransactionValueCache } from './value-cache.ts';
 
 export type { CachedValue } from './value-cache.ts';
 
@@ -45,7 +45,7 @@ export class ChainRegistry {
 
 /** `value` (whose record is `rec`) after the whole chain, reusing the longest cached prefix. */
 export function runChain(value: string, rec: CachedValue, nodes: readonly ChainNode[], cache: TransactionValueCache): string {
-  const results = resultsOf(rec, cache.nodeCount);
+  const results = cache.resultsOf(rec);
   let i = nodes.length - 1;
   let current = value;
   for (; i >= 0; i--) {

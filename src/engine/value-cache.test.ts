@@ -71,6 +71,17 @@ describe('SharedValueCache', () => {
     assert.notEqual(new TransactionValueCache(shared, 4, 40).get('short'), rec, 'big results must push the value out eventually');
   });
 
+  it('counts each results array (a slot per chain node) against the budget', () => {
+    // 1,000 chain nodes: every results array is ~8 KB, so a 64 KiB budget holds only a few values with results.
+    const shared = new SharedValueCache(1000, 40, 64 * 1024);
+    for (let i = 0; i < 100; i++) {
+      new TransactionValueCache(shared, 1000, 40).get(`value ${i}`);
+      const tx = new TransactionValueCache(shared, 1000, 40);
+      tx.resultsOf(tx.get(`value ${i}`));
+    }
+    assert.ok(shared.size < 20, `${shared.size} values with results kept in 64 KiB`);
+  });
+
   it('a budget of 0 turns sharing off', () => {
     const waf = createWaf([{ text: 'SecRule ARGS "@rx evil" "id:1,phase:1,deny"' }]) as Waf & { setValueCacheBudget(n: number): void; valueCache: unknown };
     waf.setValueCacheBudget(0);

@@ -150,6 +150,17 @@ export class TransactionValueCache {
     return rec.owner === this || (rec.owner === this.shared && this.shared !== null);
   }
 
+  /** The per-node results of `rec`, created on first use (a slot per chain node: counted against the budget). */
+  resultsOf(rec: CachedValue): (string | undefined)[] {
+    let results = rec.results;
+    if (results === null) {
+      results = new Array<string | undefined>(this.nodeCount);
+      rec.results = results;
+      if (rec.owner !== this) (rec.owner as SharedValueCache).charge(this.nodeCount * 8 + 16);
+    }
+    return results;
+  }
+
   /** Stores the result of chain node `id` for the value of `rec`. */
   store(rec: CachedValue, results: (string | undefined)[], id: number, result: string): void {
     results[id] = result;
@@ -168,15 +179,6 @@ export class TransactionValueCache {
   }
 }
 
-/** The per-node results of `rec`, created on first use. */
-export function resultsOf(rec: CachedValue, nodeCount: number): (string | undefined)[] {
-  let results = rec.results;
-  if (results === null) {
-    results = new Array<string | undefined>(nodeCount);
-    rec.results = results;
-  }
-  return results;
-}
 
 /** Whether link `index` is known not to match the value of `rec`. */
 export function knownNoMatch(rec: CachedValue, index: number): boolean {
