@@ -344,10 +344,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     // ctl:ruleEngine=Off takes effect at once: ModSecurity checks the engine before every rule.
     if (this.#ruleEngine === 'Off') return 'stop';
     const d = this.data;
-    if (d.matchedVars.size > 0) {
-      d.matchedVars.clear();
-      d.forgetNames(d.matchedVars);
-    }
+    if (d.matchedVars.size > 0) d.matchedVars.clear();
     this.#currentRule = rule;
     this.#ruleCollection = null;
     let link: Rule | null = rule;

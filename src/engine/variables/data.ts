@@ -103,9 +103,6 @@ export class RequestData {
     return source.names(name);
   }
 
-  /** Kept for callers: a collection now drops its names itself when it changes. */
-  forgetNames(_source: Collection): void {}
-
   argsCombinedSize(): number {
     let n = 0;
     for (const e of this.args.all()) n += e.key.length + e.value.length;
