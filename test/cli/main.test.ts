@@ -6,9 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.ts';
@@ -16,6 +14,7 @@ import type { Provider, Snapshot } from '../../src/discovery/types.ts';
 import { startPicket } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { WafError } from '../../src/errors.ts';
+import { denying, reloadFixture, statusOf } from './reload-fixture.ts';
 
 /** GET with a Host header (fetch does not let a caller set Host). */
 function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
@@ -116,25 +115,9 @@ test('an occupied port fails with WAF_ERR_LISTEN and releases the admin port', a
 });
 
 test('reload swaps in recompiled rules; a broken file keeps the running ruleset', async () => {
-  const upstream = createServer((_req, res) => res.writeHead(200).end('ok'));
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const rules = join(mkdtempSync(join(tmpdir(), 'picket-reload-')), 'rules.conf');
-  const denying = (value: string): string => `SecRule REQUEST_HEADERS:X-Block "@streq ${value}" "id:77,phase:1,deny,status:403"\n`;
-  writeFileSync(rules, denying('a'));
-  const config = loadConfig({
-    env: {},
-    flags: [
-      { flag: 'upstream', value: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
-      { flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' }, { flag: 'rules', value: rules },
-    ],
-  });
+  const { config, rules, closeUpstream } = await reloadFixture();
   const picket = await startPicket(config, { logger: quietLogger() });
-  const status = (value: string): Promise<number> => new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port: picket.proxyPort, path: '/', headers: { 'x-block': value } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject).end();
-  });
+  const status = (value: string): Promise<number> => statusOf(picket.proxyPort, '/', { 'x-block': value });
   try {
     assert.equal(await status('a'), 403);
     assert.equal(await status('b'), 200);
@@ -151,8 +134,7 @@ test('reload swaps in recompiled rules; a broken file keeps the running ruleset'
     assert.match(metrics, /^picket_ruleset_reloads_total\{result="error"\} 1$/m);
   } finally {
     await picket.close(1000);
-    upstream.closeAllConnections();
-    await new Promise((resolve) => upstream.close(resolve));
+    await closeUpstream();
   }
 });
 

@@ -7,26 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config/load.ts';
 import { startPicket } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { denying, reloadFixture, statusOf } from './reload-fixture.ts';
 
 const CRS = new URL('../../../shared/crs-4.28.0', import.meta.url).pathname;
-
-function status(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject).end();
-  });
-}
 
 /** A logger whose JSON lines are kept for the test to read. */
 function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, unknown>> } {
@@ -41,49 +28,37 @@ function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: Ar
 }
 
 test('requests are answered while CRS reloads; the switch is atomic; a broken file keeps the old ruleset', async () => {
-  const upstream = createServer((_req, res) => res.writeHead(200).end('ok'));
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const rules = join(mkdtempSync(join(tmpdir(), 'picket-crs-reload-')), 'site.conf');
-  const denying = (value: string): string => `SecRule REQUEST_HEADERS:X-Block "@streq ${value}" "id:77,phase:1,deny,status:403"\n`;
-  writeFileSync(rules, denying('a'));
-  const config = loadConfig({
-    env: {},
-    flags: [
-      { flag: 'upstream', value: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
-      { flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' },
-      { flag: 'crs', value: CRS }, { flag: 'rules', value: rules },
-    ],
-  });
+  const { config, rules, closeUpstream } = await reloadFixture([{ flag: 'crs', value: CRS }]);
   const { logger, lines } = capturingLogger();
   const picket = await startPicket(config, { logger });
   const port = picket.proxyPort;
   try {
     assert.ok(picket.waf.ruleCount > 500, `CRS loaded? ${picket.waf.ruleCount} rules`);
-    assert.equal(await status(port, '/', { 'x-block': 'a' }), 403);
-    assert.equal(await status(port, '/?q=%3Cscript%3Ealert(1)%3C/script%3E'), 403, 'CRS blocks XSS');
+    assert.equal(await statusOf(port, '/', { 'x-block': 'a' }), 403);
+    assert.equal(await statusOf(port, '/?q=%3Cscript%3Ealert(1)%3C/script%3E'), 403, 'CRS blocks XSS');
 
     // 1. Requests during a reload: sent one after another until the reload is done.
     writeFileSync(rules, denying('b'));
     let done = false;
     const reloading = picket.reload().finally(() => (done = true));
     const seen: number[] = [];
-    while (!done && seen.length < 10_000) seen.push(await status(port, '/', { 'x-block': 'a' }));
+    while (!done && seen.length < 10_000) seen.push(await statusOf(port, '/', { 'x-block': 'a' }));
     assert.deepEqual(await reloading, { ok: true, rules: picket.waf.ruleCount });
     assert.ok(seen.length >= 3, `only ${seen.length} requests answered during the reload`);
     console.log(`# ${seen.length} requests answered during the CRS reload`);
     // Old ruleset (403 for a) until the switch, then the new one (200 for a); never back.
     const firstNew = seen.indexOf(200);
     assert.ok(seen.every((s, i) => s === (firstNew === -1 || i < firstNew ? 403 : 200)), seen.join(','));
-    assert.equal(await status(port, '/', { 'x-block': 'a' }), 200);
-    assert.equal(await status(port, '/', { 'x-block': 'b' }), 403);
-    assert.equal(await status(port, '/?q=%3Cscript%3Ealert(1)%3C/script%3E'), 403, 'CRS still blocks XSS');
+    assert.equal(await statusOf(port, '/', { 'x-block': 'a' }), 200);
+    assert.equal(await statusOf(port, '/', { 'x-block': 'b' }), 403);
+    assert.equal(await statusOf(port, '/?q=%3Cscript%3Ealert(1)%3C/script%3E'), 403, 'CRS still blocks XSS');
 
     // 2. A broken file: the running ruleset stays, the error names file:line.
     writeFileSync(rules, `${denying('c')}SecRule ARGS "@bogus" "id:78,phase:2,deny"\n`);
     const failed = await picket.reload();
     assert.equal(failed.ok, false);
-    assert.equal(await status(port, '/', { 'x-block': 'b' }), 403, 'the previous ruleset stays in force');
-    assert.equal(await status(port, '/', { 'x-block': 'c' }), 200);
+    assert.equal(await statusOf(port, '/', { 'x-block': 'b' }), 403, 'the previous ruleset stays in force');
+    assert.equal(await statusOf(port, '/', { 'x-block': 'c' }), 200);
     const logged = lines.find((l) => l.msg === 'ruleset reload failed; the running ruleset stays');
     assert.ok(logged, 'reload failure logged');
     const details = logged.details as string[];
@@ -98,11 +73,10 @@ test('requests are answered while CRS reloads; the switch is atomic; a broken fi
     writeFileSync(rules, denying('e'));
     assert.equal((await first).ok, true);
     assert.equal((await second).ok, true);
-    assert.equal(await status(port, '/', { 'x-block': 'e' }), 403, 'the queued reload read the file as last written');
-    assert.equal(await status(port, '/', { 'x-block': 'd' }), 200);
+    assert.equal(await statusOf(port, '/', { 'x-block': 'e' }), 403, 'the queued reload read the file as last written');
+    assert.equal(await statusOf(port, '/', { 'x-block': 'd' }), 200);
   } finally {
     await picket.close(1000);
-    upstream.closeAllConnections();
-    await new Promise((resolve) => upstream.close(resolve));
+    await closeUpstream();
   }
 });
