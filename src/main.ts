@@ -94,7 +94,9 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
   let adminPort: number | null = null;
   let proxy: Proxy | null = null;
   let provider: Provider | null = null;
+  let closing = false;
   const cleanup = async (graceMs: number): Promise<void> => {
+    closing = true;
     await provider?.stop().catch((error: unknown) => logger.error({ err: error }, 'discovery stop failed'));
     await proxy?.close(graceMs);
     await admin?.close();
@@ -124,11 +126,28 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
     provider = options.provider ?? (config.swarm ? createSwarmProvider(config.swarm, { logger }) : null);
     if (provider) {
       const live = proxy;
+      let served: Snapshot = { routes: [] };
+      let latest: Snapshot | null = null;
+      const serve = (view: Snapshot): void => {
+        live.applySnapshot(view);
+        served = view;
+        routes = view.routes.length;
+        logger.info({ routes: view.routes.map((r) => ({ service: r.service, endpoints: r.endpoints.length })) }, 'routes updated');
+      };
+      // Endpoints change at once; a route whose new WAF options still compile waits (route-wafs.ts).
       await provider.start((snapshot: Snapshot) => {
-        routeWafs.prepare(snapshot);
-        live.applySnapshot(snapshot);
-        routes = snapshot.routes.length;
-        logger.info({ routes: snapshot.routes.map((r) => ({ service: r.service, endpoints: r.endpoints.length })) }, 'routes updated');
+        latest = snapshot;
+        serve(routeWafs.servable(snapshot, served));
+        if (served === snapshot) {
+          routeWafs.forgetUnused(snapshot);
+          return;
+        }
+        routeWafs.prepare(snapshot).then(() => {
+          // A newer snapshot has its own prepare; after close() nothing is served any more.
+          if (latest !== snapshot || closing) return;
+          serve(routeWafs.servable(snapshot, served));
+          routeWafs.forgetUnused(served);
+        }).catch((error: unknown) => logger.error({ err: error }, 'route rulesets failed to compile'));
       });
     }
 
