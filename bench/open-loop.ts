@@ -1,16 +1,33 @@
 /**
- * Open-loop (fixed arrival rate) HTTP load on undici: request k is due at
- * start + k / rate whatever the server does, and latency runs from each
- * request's *scheduled* time, so a slow server cannot hide its queue by
- * slowing the generator down (no coordinated omission). Requests that find
- * every connection busy, or go out late, are counted as late and still sent,
- * never skipped. Bounded by the schedule (rate × duration, capped) and a
- * drain window.
+ * Open-loop (fixed arrival rate) HTTP/1.1 load on plain node:net
+ * connections: request k is due at start + k / rate whatever the server
+ * does, and latency runs from each request's *scheduled* time, so a slow
+ * server cannot hide its queue by slowing the generator down (no
+ * coordinated omission).
+ *
+ * The generator is kept lean because it shares its CPU with the backend and
+ * its own delays are part of every latency it reports:
+ * - every request is serialized to one Buffer before the run (bench/http1.ts),
+ *   so sending is one socket write;
+ * - a fixed pool of connections (bench/raw-pool.ts) is opened and warmed with
+ *   one request each before the schedule starts; one request in flight per
+ *   connection, no pipelining; a connection the server closes is replaced;
+ * - responses are framed by a minimal reader (Content-Length, chunked, or
+ *   until close) that never copies a body.
+ *
+ * Requests that find every connection busy wait for the next free one, and
+ * requests sent more than LATE_MS after their time, are counted as late and
+ * still measured, never skipped. Every scheduled request ends as a response
+ * or an error (refused/reset connection, malformed response, no response in
+ * time, or still out when the drain window closes). Bounded by the schedule
+ * (rate × duration, capped by maxRequests) plus the drain window.
  *
  * Run alone: node bench/load.ts URL --rate N [--duration 5s]
  */
-import { Pool } from 'undici';
-import { percentile, sender, type RequestShape } from './send.ts';
+import { serializeRequest } from './http1.ts';
+import { RawPool } from './raw-pool.ts';
+import type { BenchRequest, RequestSource } from './requests.ts';
+import { percentile, type RequestShape } from './send.ts';
 
 export interface OpenLoopOptions extends RequestShape {
   /** Requests per second to schedule. */
@@ -18,22 +35,31 @@ export interface OpenLoopOptions extends RequestShape {
   readonly durationMs: number;
   /** Cap on scheduled requests (the schedule is min(rate × duration, maxRequests)). */
   readonly maxRequests: number;
-  /** Pool size: enough that the generator never waits for a free connection (default 64). */
+  /** Connections: enough that requests never wait for a free one (default 64). */
   readonly connections?: number;
-  /** How long in-flight requests may take after the last send before they count as errors (default 10 s). */
+  /**
+   * How long a request may go without its response, and how long in-flight
+   * requests may take after the last send, before they count as errors (default 10 s).
+   */
   readonly drainMs?: number;
+  /** Called just before the schedule starts and just after it drains (to bracket CPU or steal readings). */
+  readonly onWindow?: (edge: 'start' | 'end') => void;
 }
 
 export interface OpenLoopResult {
   readonly scheduled: number;
   /** Responses received (any status). */
   readonly completed: number;
+  /** Requests without a response: transport errors, malformed responses, timeouts, still out at the end. */
   readonly errors: number;
+  /** The first error's reason, for the log (null without errors). */
+  readonly firstError: string | null;
+  /** Responses with status 400 or above. */
   readonly non2xx: number;
   /**
-   * Requests that could not go out on time: sent more than LATE_MS after their
-   * scheduled time (the generator stalled) or while every connection was busy
-   * (queued in the pool). They are still sent and measured, never skipped.
+   * Requests that could not go out on time: written more than LATE_MS after
+   * their scheduled time, or made to wait because every connection was busy.
+   * They are still sent and measured, never skipped.
    */
   readonly late: number;
   readonly targetRate: number;
@@ -44,73 +70,127 @@ export interface OpenLoopResult {
   readonly p99Ms: number;
   readonly p999Ms: number;
   readonly maxMs: number;
-  /** The generator's own lag: p99 of (actual send − scheduled send). Part of every latency above. */
+  /** The generator's own lag: p99 of (write time − scheduled time). Part of every latency above. */
   readonly sendLagP99Ms: number;
-  /** Most requests in flight at once. */
+  /** Most requests in flight (written or waiting) at once. */
   readonly maxInFlight: number;
+  /** Connections opened during the run to replace ones the server closed or reset. */
+  readonly reopened: number;
 }
 
 /** A send this much later than its schedule counts as late (timers tick in ~1 ms steps). */
 export const LATE_MS = 5;
 
+/** The requests a run sends: from the source, or the one fixed request of the options. */
+function requestSource(options: RequestShape): RequestSource {
+  if (options.requests) return options.requests;
+  const url = new URL(options.url);
+  const fixed: BenchRequest = {
+    name: 'fixed',
+    method: options.method ?? 'GET',
+    path: options.path ?? `${url.pathname}${url.search}`,
+    headers: options.headers ?? {},
+    ...(options.body !== undefined ? { body: Buffer.from(options.body) } : {}),
+  };
+  return () => fixed;
+}
+
 /**
- * A ~1 ms timer sends every request that has come due, in order, each
- * stamped with its own scheduled time, so timer granularity and generator
- * stalls count against the measured latency rather than being hidden.
+ * Opens and warms the pool, then a ~1 ms timer writes every request that
+ * has come due, in order, each stamped with its own scheduled time, so timer
+ * granularity and generator stalls count against the measured latency
+ * rather than being hidden.
  */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  if (!(options.rate > 0)) throw new Error(`rate must be positive, got ${options.rate}`);
   const connections = options.connections ?? 64;
-  const pool = new Pool(new URL(options.url).origin, { connections, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 });
-  const send = sender(pool, options);
-  try {
-    // Warm-up, not measured: open some connections so the first scheduled requests do not pay the connect.
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 4; i++) await send();
-    }));
-    const total = Math.max(1, Math.min(options.maxRequests, Math.floor((options.rate * options.durationMs) / 1000)));
-    const interval = 1000 / options.rate;
-    const latencies = new Float64Array(total);
-    const lags = new Float64Array(total);
-    let sent = 0;
-    let completed = 0;
-    let inFlight = 0;
-    let maxInFlight = 0;
-    let errors = 0;
-    let non2xx = 0;
-    let late = 0;
-    let lastDone = 0;
-    const start = performance.now() + 2;
-    let finish: () => void = () => {};
-    const allDone = new Promise<void>((r) => (finish = r));
-    const settle = (): void => {
-      inFlight--;
-      if (sent === total && inFlight === 0) finish();
-    };
-    const fire = (scheduled: number, now: number): void => {
-      if (now - scheduled > LATE_MS || inFlight >= connections) late++;
-      lags[sent] = now - scheduled;
-      inFlight++;
-      if (inFlight > maxInFlight) maxInFlight = inFlight;
-      send().then(
-        (status) => {
-          lastDone = performance.now();
-          latencies[completed++] = lastDone - scheduled;
-          if (status >= 400) non2xx++;
-          settle();
-        },
-        () => {
+  const drainMs = options.drainMs ?? 10_000;
+  const url = new URL(options.url);
+  if (url.protocol !== 'http:') throw new Error(`open loop speaks plain HTTP/1.1 only, got ${url.protocol}`);
+  const host = url.host;
+  const total = Math.max(1, Math.min(options.maxRequests, Math.floor((options.rate * options.durationMs) / 1000)));
+
+  // Every request on the wire before anything runs: warm-up (one per connection) first, then the schedule.
+  const next = requestSource(options);
+  const warmup = Array.from({ length: connections }, () => serializeRequest(next(), host));
+  const schedule = Array.from({ length: total }, () => serializeRequest(next(), host));
+
+  const interval = 1000 / options.rate;
+  const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
+  const scheduledAt = new Float64Array(total);
+  /** 1 for a request that waited for a free connection (already counted as late). */
+  const waited = new Uint8Array(total);
+  let measuring = false;
+  let sent = 0;
+  let written = 0;
+  let completed = 0;
+  let outstanding = 0;
+  let maxInFlight = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  let non2xx = 0;
+  let late = 0;
+  let lastDone = 0;
+  let warmLeft = warmup.length;
+  let warmError: string | null = null;
+  let onWarm: () => void = () => {};
+  let onDrained: () => void = () => {};
+
+  const pool = new RawPool(
+    { host: url.hostname, port: Number(url.port || 80), connections, timeoutMs: drainMs },
+    {
+      sent(id) {
+        if (!measuring) return;
+        const lag = performance.now() - (scheduledAt[id] ?? 0);
+        lags[written++] = lag;
+        if (lag > LATE_MS && waited[id] === 0) late++;
+      },
+      done(id, status, error) {
+        if (!measuring) {
+          // Warm-up: not measured, but a failure here is a configuration problem, not a latency figure.
+          if (error !== null) warmError ??= error;
+          if (--warmLeft === 0) onWarm();
+          return;
+        }
+        outstanding--;
+        if (error !== null) {
           errors++;
-          settle();
-        },
-      );
-    };
+          firstError ??= `${error} (request ${id})`;
+        } else {
+          lastDone = performance.now();
+          latencies[completed++] = lastDone - (scheduledAt[id] ?? 0);
+          if (status >= 400) non2xx++;
+        }
+        if (sent === total && outstanding === 0) onDrained();
+      },
+    },
+  );
+  await pool.open();
+  try {
+    await new Promise<void>((resolve) => {
+      onWarm = resolve;
+      warmup.forEach((request, i) => pool.send(i, request));
+    });
+    if (warmError !== null) throw new Error(`open loop warm-up against ${options.url} failed: ${warmError}`);
+    measuring = true;
+    options.onWindow?.('start');
+    const start = performance.now() + 2;
+    const allDone = new Promise<void>((resolve) => (onDrained = resolve));
     await new Promise<void>((scheduleDone) => {
       const tick = (): void => {
         const now = performance.now();
         while (sent < total) {
-          const scheduled = start + sent * interval;
-          if (scheduled > now) break;
-          fire(scheduled, now);
+          const at = start + sent * interval;
+          if (at > now) break;
+          scheduledAt[sent] = at;
+          outstanding++;
+          if (outstanding > maxInFlight) maxInFlight = outstanding;
+          // A request that must wait for a free connection is late whatever its lag turns out to be.
+          if (!pool.send(sent, schedule[sent]!)) {
+            waited[sent] = 1;
+            late++;
+          }
           sent++;
         }
         if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now() - 0.5));
@@ -118,23 +198,27 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       };
       setTimeout(tick, 2);
     });
-    if (inFlight > 0) {
+    if (outstanding > 0) {
+      // The pool times out each request after drainMs; this bound only guards against a pool bug.
       let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        allDone.then(() => true),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), options.drainMs ?? 10_000))),
-      ]);
+      await Promise.race([allDone, new Promise<void>((r) => (timer = setTimeout(r, drainMs + 1000)))]);
       clearTimeout(timer);
-      // Whatever is still out after the drain window is an error, not a silent drop.
-      if (!drained) errors += inFlight;
+    }
+    options.onWindow?.('end');
+    // Whatever is still out now is an error, not a silent drop.
+    const abandoned = pool.close();
+    if (abandoned > 0) {
+      errors += abandoned;
+      firstError ??= `${abandoned} requests still out after the drain window`;
     }
     const measured = latencies.subarray(0, completed).sort();
-    const lagSorted = lags.subarray(0, sent).sort();
+    const lagSorted = lags.subarray(0, written).sort();
     const spanMs = Math.max(lastDone, start + (total - 1) * interval) - start;
     return {
       scheduled: total,
       completed,
       errors,
+      firstError,
       non2xx,
       late,
       targetRate: options.rate,
@@ -145,9 +229,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       maxMs: measured.length > 0 ? (measured[measured.length - 1] ?? 0) : 0,
       sendLagP99Ms: percentile(lagSorted, 99),
       maxInFlight,
+      reopened: pool.reopened,
     };
   } finally {
-    await pool.destroy();
+    pool.close();
   }
 }
 
@@ -155,6 +240,7 @@ export function formatOpenLoop(r: OpenLoopResult): string {
   return (
     `open loop ${Math.round(r.targetRate)} req/s target, ${Math.round(r.achievedRate)} achieved, p50 ${r.p50Ms.toFixed(2)} ms, ` +
     `p99 ${r.p99Ms.toFixed(2)} ms, p99.9 ${r.p999Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms, ${r.completed}/${r.scheduled} done, ` +
-    `${r.late} late, send lag p99 ${r.sendLagP99Ms.toFixed(2)} ms, max in flight ${r.maxInFlight}, ${r.errors} errors, ${r.non2xx} non-2xx`
+    `${r.late} late, send lag p99 ${r.sendLagP99Ms.toFixed(2)} ms, max in flight ${r.maxInFlight}, ${r.reopened} reopened, ` +
+    `${r.errors} errors${r.firstError ? ` (first: ${r.firstError})` : ''}, ${r.non2xx} non-2xx`
   );
 }

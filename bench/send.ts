@@ -1,7 +1,9 @@
 /**
- * What both load generators share: the request a run sends (one fixed
- * request, or the next one from a RequestSource), sending it on an undici
- * Pool and reading the whole response, and percentiles.
+ * What the load generators share: the shape of the request a run sends (one
+ * fixed request, or the next one from a RequestSource) and percentiles; and
+ * for the closed loop (bench/load.ts), sending on an undici Pool and reading
+ * the whole response (the open loop has its own lean sender,
+ * bench/open-loop.ts).
  */
 import type { Pool } from 'undici';
 import type { RequestSource } from './requests.ts';
