@@ -52,3 +52,30 @@ test('closed loop takes each request from the source', async () => {
   assert.equal(r.warmupRequests, 2);
   assert.equal(n, 12, 'warm-up and measured requests all come from the source');
 });
+
+test('the measured window opens after the warm-up and closes after the last response', async () => {
+  const edges: string[] = [];
+  let served = 0;
+  const counting = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      served++;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => counting.listen(0, '127.0.0.1', r));
+  try {
+    const r = await runLoad({
+      url: `http://127.0.0.1:${(counting.address() as AddressInfo).port}/`,
+      connections: 2,
+      durationMs: 60_000,
+      maxRequests: 10,
+      warmupRequests: 4,
+      onWindow: (edge) => edges.push(`${edge}@${served}`),
+    });
+    assert.equal(r.requests, 10);
+    assert.deepEqual(edges, ['start@4', 'end@14']);
+  } finally {
+    counting.close();
+  }
+});

@@ -27,6 +27,11 @@ export interface LoadOptions extends RequestShape {
   readonly warmupRequests?: number;
   /** Warm-up stops after this long even below `warmupRequests` (default 1000 ms; each connection sends at least one). */
   readonly warmupMs?: number;
+  /**
+   * Called just before the measured window opens (after the warm-up) and just after every
+   * worker finished, so the caller can bracket exactly that window with CPU or steal readings.
+   */
+  readonly onWindow?: (edge: 'start' | 'end') => void;
 }
 
 export interface LoadResult {
@@ -66,6 +71,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     let completed = 0;
     let errors = 0;
     let non2xx = 0;
+    options.onWindow?.('start');
     const started = performance.now();
     const deadline = started + options.durationMs;
     const worker = async (): Promise<void> => {
@@ -83,6 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
     await Promise.all(Array.from({ length: options.connections }, worker));
     const elapsedMs = performance.now() - started;
+    options.onWindow?.('end');
     const measured = latencies.subarray(0, completed).sort();
     return {
       requests: completed,

@@ -15,9 +15,9 @@
  * - responses are framed by a minimal reader (Content-Length, chunked, or
  *   until close) that never copies a body.
  *
- * Requests that find every connection busy wait for the next free one, and
- * requests sent more than LATE_MS after their time, are counted as late and
- * still measured, never skipped. Every scheduled request ends as a response
+ * Requests that find every connection busy wait for the next free one; they,
+ * and requests the generator hands over more than LATE_MS after their time,
+ * are counted as late and still measured, never skipped. Every scheduled request ends as a response
  * or an error (refused/reset connection, malformed response, no response in
  * time, or still out when the drain window closes). Bounded by the schedule
  * (rate × duration, capped by maxRequests) plus the drain window.
@@ -57,9 +57,10 @@ export interface OpenLoopResult {
   /** Responses with status 400 or above. */
   readonly non2xx: number;
   /**
-   * Requests that could not go out on time: written more than LATE_MS after
-   * their scheduled time, or made to wait because every connection was busy.
-   * They are still sent and measured, never skipped.
+   * Requests that could not go out on time: handed over more than LATE_MS
+   * after their scheduled time (the generator stalled), or made to wait
+   * because every connection was busy (the server is behind). They are
+   * still sent and measured, never skipped.
    */
   readonly late: number;
   readonly targetRate: number;
@@ -70,7 +71,10 @@ export interface OpenLoopResult {
   readonly p99Ms: number;
   readonly p999Ms: number;
   readonly maxMs: number;
-  /** The generator's own lag: p99 of (write time − scheduled time). Part of every latency above. */
+  /**
+   * The generator's own lag: p99 of (time the schedule handed the request over − scheduled time);
+   * for a request with a free connection that is when it was written. Part of every latency above.
+   */
   readonly sendLagP99Ms: number;
   /** Most requests in flight (written or waiting) at once. */
   readonly maxInFlight: number;
@@ -119,11 +123,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const latencies = new Float64Array(total);
   const lags = new Float64Array(total);
   const scheduledAt = new Float64Array(total);
-  /** 1 for a request that waited for a free connection (already counted as late). */
-  const waited = new Uint8Array(total);
   let measuring = false;
   let sent = 0;
-  let written = 0;
   let completed = 0;
   let outstanding = 0;
   let maxInFlight = 0;
@@ -140,12 +141,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const pool = new RawPool(
     { host: url.hostname, port: Number(url.port || 80), connections, timeoutMs: drainMs },
     {
-      sent(id) {
-        if (!measuring) return;
-        const lag = performance.now() - (scheduledAt[id] ?? 0);
-        lags[written++] = lag;
-        if (lag > LATE_MS && waited[id] === 0) late++;
-      },
       done(id, status, error) {
         if (!measuring) {
           // Warm-up: not measured, but a failure here is a configuration problem, not a latency figure.
@@ -184,13 +179,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
           const at = start + sent * interval;
           if (at > now) break;
           scheduledAt[sent] = at;
+          lags[sent] = now - at;
           outstanding++;
           if (outstanding > maxInFlight) maxInFlight = outstanding;
-          // A request that must wait for a free connection is late whatever its lag turns out to be.
-          if (!pool.send(sent, schedule[sent]!)) {
-            waited[sent] = 1;
-            late++;
-          }
+          // Late: the generator itself was late, or every connection was busy (the request waits, still measured).
+          if (!pool.send(sent, schedule[sent]!) || now - at > LATE_MS) late++;
           sent++;
         }
         if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now() - 0.5));
@@ -212,7 +205,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       firstError ??= `${abandoned} requests still out after the drain window`;
     }
     const measured = latencies.subarray(0, completed).sort();
-    const lagSorted = lags.subarray(0, written).sort();
+    const lagSorted = lags.subarray(0, sent).sort();
     const spanMs = Math.max(lastDone, start + (total - 1) * interval) - start;
     return {
       scheduled: total,

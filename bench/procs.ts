@@ -81,8 +81,16 @@ export function processTree(root: number): number[] {
 
 /** CPU seconds (user + system) used so far by the process tree under `root`. */
 export function cpuSeconds(root: number): number {
+  return cpuSecondsOf(processTree(root));
+}
+
+/**
+ * CPU seconds used so far by the given processes: a few small reads, cheap
+ * enough to bracket a measuring window (walking /proc for the tree is not).
+ */
+export function cpuSecondsOf(pids: readonly number[]): number {
   let ticks = 0;
-  for (const pid of processTree(root)) ticks += statOf(pid)?.ticks ?? 0;
+  for (const pid of pids) ticks += statOf(pid)?.ticks ?? 0;
   return ticks / CLK_TCK;
 }
 

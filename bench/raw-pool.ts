@@ -3,8 +3,7 @@
  * (bench/open-loop.ts): one request in flight per connection (no
  * pipelining), requests as ready-made Buffers (bench/http1.ts), responses
  * read with ResponseReader. No per-request promises or timers: the owner
- * hands in a request id and gets `sent(id)` when it went on the wire and
- * `done(id, status)` when it ended.
+ * hands in a request id and gets `done(id, status)` when it ended.
  *
  * Every request ends in `done` exactly once: status ≥ 100 for a response,
  * 0 for an error (connection refused/reset or closed mid-response, a
@@ -17,8 +16,6 @@ import { connect, type Socket } from 'node:net';
 import { HttpResponseError, ResponseReader } from './http1.ts';
 
 export interface PoolEvents {
-  /** Request `id` was written to a connection. */
-  sent(id: number): void;
   /** Request `id` ended: its status, or 0 with the reason for an error. */
   done(id: number, status: number, error: string | null): void;
 }
@@ -128,7 +125,6 @@ export class RawPool {
   #write(conn: Connection, id: number, request: Buffer): void {
     conn.id = id;
     conn.sentAt = performance.now();
-    this.#events.sent(id);
     conn.socket.write(request);
   }
 

@@ -7,19 +7,22 @@
  *   engine       whole CRS transactions in-process, PL1 and PL2 (bench/engine.bench.ts)
  *   proxy        direct vs picket with no rules / core / CRS PL1, --workers 1 vs 2 (bench/proxy.bench.ts)
  *   modsecurity  picket vs nginx + ModSecurity v3, same pinned server cores: closed-loop peak for
- *                GET / 2 KB JSON / form / 50 KB multipart, then open-loop latency at 80% of each
- *                server's peak for GET and JSON (bench/modsecurity.bench.ts)
+ *                GET / 2 KB JSON / form / 50 KB multipart in interleaved rounds (AB, BA, AB: 3 × 2 s
+ *                per engine and workload after a 1 s warm-up; ratio judged per round), then
+ *                open-loop latency at 80% of each server's median peak for GET and JSON
+ *                (bench/modsecurity.bench.ts)
  *   latency      only the GET and JSON peaks and the open-loop latency table (not in the default
  *                run: modsecurity already includes it)
  *
  * `npm run bench -- engine proxy` runs only the named parts; `--quick` halves the durations;
- * `--server-cores N` gives each server in the ModSecurity comparison N processes and N CPUs (default 1).
+ * `--server-cores N` gives each server in the ModSecurity comparison N processes and N CPUs (default 1);
+ * `--rounds N` sets its number of interleaved rounds (default 3).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine.bench.ts';
-import { DEFAULT_LATENCY, runModsecBench } from './modsecurity.bench.ts';
+import { DEFAULT_LATENCY, DEFAULT_ROUNDS, runModsecBench } from './modsecurity.bench.ts';
 import { runProxyBench } from './proxy.bench.ts';
 
 const PARTS = ['primitives', 'libinjection', 'engine', 'proxy', 'modsecurity', 'latency'] as const;
@@ -49,9 +52,15 @@ async function runForeign(file: string, exported: string, seconds: number): Prom
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { quick: { type: 'boolean', default: false }, 'server-cores': { type: 'string', default: '1' } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      'server-cores': { type: 'string', default: '1' },
+      rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
+    },
   });
   const serverCores = Number(values['server-cores']);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const unknown = positionals.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown bench part ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
   const parts = (positionals.length > 0 ? positionals : DEFAULT_PARTS) as readonly Part[];
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
       else if (part === 'proxy') await runProxyBench({ durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, log });
       else {
         const latency = { ...DEFAULT_LATENCY, durationMs: DEFAULT_LATENCY.durationMs * scale };
-        const common = { durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, serverCores, latency, log };
+        const common = { roundMs: 2000 * scale, rounds, warmupMs: 1000 * scale, connections: 16, maxRequests: 200_000, serverCores, latency, log };
         if (part === 'modsecurity') await runModsecBench(common);
         else await runModsecBench({ ...common, workloads: DEFAULT_LATENCY.workloads });
       }
