@@ -1,13 +1,14 @@
 /**
- * A small HTTP load generator on undici, in two modes; both always stop by
- * themselves (request budget or deadline, whichever is first).
+ * HTTP load generators, in two modes; both always stop by themselves
+ * (request budget or deadline, whichever is first).
  *
- * - Closed loop (`runLoad`): `connections` workers each send a request, wait
- *   for the whole response, and send the next. Measures peak throughput;
- *   its latencies are those of a saturated server.
- * - Open loop (bench/open-loop.ts): requests are due at a fixed rate whatever
- *   the server does, and latency runs from each request's *scheduled* time
- *   (no coordinated omission); `--rate N` runs it from here.
+ * - Closed loop (`runLoad`, here, on undici): `connections` workers each send
+ *   a request, wait for the whole response, and send the next. Measures peak
+ *   throughput; its latencies are those of a saturated server.
+ * - Open loop (bench/open-loop.ts, on raw node:net connections): requests are
+ *   due at a fixed rate whatever the server does, and latency runs from each
+ *   request's *scheduled* time (no coordinated omission); `--rate N` runs it
+ *   from here.
  *
  * Requests come from a `RequestSource` (bench/requests.ts: distinct requests
  * from a seeded stream) or are one fixed request (path/method/headers/body).
