@@ -27,8 +27,10 @@
  * work took CPU time from it). The req/s ratio is the median of the
  * per-round ratios with their range, and the ≥5× verdict (issue 3's target)
  * is judged on the smallest per-round ratio. Steal time of the server and
- * load CPUs (bench/steal.ts) is read around every measured window; the
- * table shows the worst window's.
+ * load CPUs (bench/steal.ts) is read around every measured window, and so
+ * is the share of the server CPUs that other processes on the machine used
+ * (their busy time minus the server's own); the table shows the worst
+ * window's of each.
  *
  * Then, for GET and 2 KB JSON, an open-loop run at 80% of each server's own
  * median peak (fixed arrival rate, latency from the scheduled send time,
@@ -49,7 +51,7 @@ import { assertPinned, pinSelf, planPinning, type Pinning } from './pinning.ts';
 import { CRS_DIR, cpuSecondsOf, processTree, startBackendProcess, startPicket, type Child } from './procs.ts';
 import { FORM_POST, GET_QUERY, JSON_POST, MULTIPART_50K, requestStream, type Workload } from './requests.ts';
 import { formatRatio, median, medianRound, ratioSummary, roundOrder } from './rounds.ts';
-import { formatSteal, startSteal, type StealShare, type StealWindow } from './steal.ts';
+import { formatSteal, NO_SHARES, startCpuWindow, type CpuShares, type CpuWindow } from './steal.ts';
 import { loadAverage, machineLoadNote, printTable, type Cell } from './table.ts';
 
 export interface ModsecBenchOptions {
@@ -106,7 +108,9 @@ interface Round {
    * server's cores on a saturated closed loop means something else took CPU time from it.
    */
   readonly coreUse: number;
-  readonly steal: StealShare;
+  readonly cpu: CpuShares;
+  /** % of the server CPUs' time that other processes on the machine used during the window. */
+  readonly others: number;
 }
 
 interface Server {
@@ -122,8 +126,8 @@ async function measureRound(server: Server, workload: Workload, seed: number, op
   let cpuEnd = 0;
   let wallStart = 0;
   let wallEnd = 0;
-  let window: StealWindow | undefined;
-  let steal: StealShare = { server: Number.NaN, load: Number.NaN };
+  let window: CpuWindow | undefined;
+  let shares = NO_SHARES;
   const load = await runLoad({
     url: `http://127.0.0.1:${server.child.port}/`,
     requests: requestStream(workload, seed),
@@ -134,24 +138,36 @@ async function measureRound(server: Server, workload: Workload, seed: number, op
     warmupRequests: options.connections,
     onWindow(edge) {
       if (edge === 'start') {
-        window = startSteal(pinning.server, pinning.load);
+        window = startCpuWindow(pinning.server, pinning.load);
         cpuStart = cpuSecondsOf(server.pids);
         wallStart = performance.now();
       } else {
         wallEnd = performance.now();
         cpuEnd = cpuSecondsOf(server.pids);
-        if (window) steal = window.stop();
+        if (window) shares = window.stop();
       }
     },
   });
   assertSameProcesses(server);
   const cpu = cpuEnd - cpuStart;
+  const coreUse = wallEnd > wallStart ? cpu / ((wallEnd - wallStart) / 1000) : Number.NaN;
   return {
     load,
     cpuPer1k: load.requests > 0 ? (cpu / load.requests) * 1000 : Number.NaN,
-    coreUse: wallEnd > wallStart ? cpu / ((wallEnd - wallStart) / 1000) : Number.NaN,
-    steal,
+    coreUse,
+    cpu: shares,
+    others: othersPercent(shares, coreUse, pinning),
   };
+}
+
+/**
+ * How much of the server CPUs other processes took: their busy share minus
+ * what the server under test used (`coreUse` cores), never below 0 (ticks are 10 ms).
+ */
+function othersPercent(shares: CpuShares, coreUse: number, pinning: Pinning): number {
+  const cpus = pinning.server?.length;
+  if (!cpus || !Number.isFinite(shares.serverBusy)) return Number.NaN;
+  return Math.max(0, shares.serverBusy - (coreUse * 100) / cpus);
 }
 
 /** A server process that died or was replaced mid-run would make its CPU figures silently wrong. */
@@ -174,12 +190,20 @@ async function warmUp(server: Server, workload: Workload, options: ModsecBenchOp
 
 interface OpenRun {
   readonly result: OpenLoopResult;
-  readonly steal: StealShare;
+  readonly cpu: CpuShares;
+  /** As Round.others; for the floor (no server under test) everything busy on the server CPUs. */
+  readonly others: number;
 }
 
-async function measureOpen(port: number, workload: Workload, rate: number, latency: LatencyOptions, pinning: Pinning): Promise<OpenRun> {
-  let window: StealWindow | undefined;
-  let steal: StealShare = { server: Number.NaN, load: Number.NaN };
+/** An open-loop run against `port`; `pids` are the server's processes (none for the backend floor). */
+async function measureOpen(
+  port: number, pids: readonly number[], workload: Workload, rate: number, latency: LatencyOptions, pinning: Pinning,
+): Promise<OpenRun> {
+  let window: CpuWindow | undefined;
+  let shares = NO_SHARES;
+  let cpuStart = 0;
+  let coreUse = 0;
+  let wallStart = 0;
   const result = await runOpenLoop({
     url: `http://127.0.0.1:${port}/`,
     requests: requestStream(workload, OPEN_SEED),
@@ -188,11 +212,17 @@ async function measureOpen(port: number, workload: Workload, rate: number, laten
     maxRequests: Math.ceil((rate * latency.durationMs) / 1000),
     connections: 64,
     onWindow(edge) {
-      if (edge === 'start') window = startSteal(pinning.server, pinning.load);
-      else if (window) steal = window.stop();
+      if (edge === 'start') {
+        window = startCpuWindow(pinning.server, pinning.load);
+        cpuStart = cpuSecondsOf(pids);
+        wallStart = performance.now();
+      } else {
+        coreUse = (cpuSecondsOf(pids) - cpuStart) / ((performance.now() - wallStart) / 1000);
+        if (window) shares = window.stop();
+      }
     },
   });
-  return { result, steal };
+  return { result, cpu: shares, others: othersPercent(shares, coreUse, pinning) };
 }
 
 function skipBanner(missing: string): void {
@@ -204,14 +234,23 @@ function skipBanner(missing: string): void {
   );
 }
 
-/** The worst window's steal among `shares` (server and load CPUs each at their worst). */
-function worstSteal(shares: readonly StealShare[]): StealShare {
-  const worst = (pick: (s: StealShare) => number): number => {
-    const values = shares.map(pick).filter(Number.isFinite);
-    return values.length > 0 ? Math.max(...values) : Number.NaN;
-  };
-  return { server: worst((s) => s.server), load: worst((s) => s.load) };
+/** The largest finite value, NaN for none. */
+function worst(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 0 ? Math.max(...finite) : Number.NaN;
 }
+
+/** The worst window's steal among `shares` (server and load CPUs each at their worst). */
+function worstSteal(shares: readonly CpuShares[]): CpuShares {
+  return {
+    serverSteal: worst(shares.map((s) => s.serverSteal)),
+    loadSteal: worst(shares.map((s) => s.loadSteal)),
+    serverBusy: worst(shares.map((s) => s.serverBusy)),
+  };
+}
+
+/** "12%" or "-". */
+const percent = (n: number): string => (Number.isFinite(n) ? `${Math.round(n)}%` : '-');
 
 export interface ModsecBenchResult {
   readonly throughput: Cell[][];
@@ -276,7 +315,10 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           for (const server of roundOrder(r, servers)) {
             const round = await measureRound(server, w, roundSeed(r), options, pinning);
             rounds.get(key(server.engine, w))!.push(round);
-            parts.push(`${server.engine} ${formatLoad(round.load)}, ${round.cpuPer1k.toFixed(3)} CPU s/1k, core use ${Math.round(round.coreUse * 100)}%, steal srv/load ${formatSteal(round.steal)}%`);
+            parts.push(
+              `${server.engine} ${formatLoad(round.load)}, ${round.cpuPer1k.toFixed(3)} CPU s/1k, core use ${Math.round(round.coreUse * 100)}%, ` +
+                `steal srv/load ${formatSteal(round.cpu)}%, others on srv ${percent(round.others)}`,
+            );
           }
           log(`${w.name} round ${r + 1}/${roundCount} (${roundOrder(r, servers).map((s) => s.engine).join(' then ')}): ${parts.join('; ')}`);
         }
@@ -287,16 +329,16 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         for (const server of servers) {
           const peak = peakOf(server.engine, w);
           if (!(peak > 0)) continue;
-          const open = await measureOpen(server.child.port, w, peak * latency.fraction, latency, pinning);
-          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, steal srv/load ${formatSteal(open.steal)}%`);
+          const open = await measureOpen(server.child.port, server.pids, w, peak * latency.fraction, latency, pinning);
+          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, steal srv/load ${formatSteal(open.cpu)}%, others on srv ${percent(open.others)}`);
           opens.set(key(server.engine, w), open);
         }
         // The floor of the latency figures: the same generator straight to the backend at picket's
         // rate (the generator and the backend share their CPU, which shows up here).
         const picketOpen = opens.get(key('picket', w));
         if (picketOpen) {
-          const direct = await measureOpen(backend.port, w, picketOpen.result.targetRate, latency, pinning);
-          log(`backend direct ${w.name}: ${formatOpenLoop(direct.result)}, steal srv/load ${formatSteal(direct.steal)}%`);
+          const direct = await measureOpen(backend.port, [], w, picketOpen.result.targetRate, latency, pinning);
+          log(`backend direct ${w.name}: ${formatOpenLoop(direct.result)}, steal srv/load ${formatSteal(direct.cpu)}%, others on srv ${percent(direct.others)}`);
           floors.set(w.name, direct);
         }
       }
@@ -325,8 +367,10 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       ratio ? formatRatio(ratio) : '-',
       ratio ? (ratio.min >= TARGET_RATIO ? 'yes' : 'NO') : '-',
       cpuRatio ? cpuRatio.median.toFixed(3) : '-',
-      pr.length > 0 ? formatSteal(worstSteal(pr.map((r) => r.steal))) : '-',
-      mr.length > 0 ? formatSteal(worstSteal(mr.map((r) => r.steal))) : '-',
+      pr.length > 0 ? formatSteal(worstSteal(pr.map((r) => r.cpu))) : '-',
+      mr.length > 0 ? formatSteal(worstSteal(mr.map((r) => r.cpu))) : '-',
+      percent(worst(pr.map((r) => r.others))),
+      percent(worst(mr.map((r) => r.others))),
       (pr.length > 0 ? errors(pr) : '-') + '/' + (mr.length > 0 ? errors(mr) : '-'),
     ];
   });
@@ -337,9 +381,9 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       `${options.roundMs / 1000} s per engine after a ${warmupS} s warm-up, a new request sequence each round (the same for both); ` +
       `per engine the median round (req/s, p99, CPU s per 1k requests of the server, core use); req/s ratio = median of per-round ratios (min–max), ` +
       `≥${TARGET_RATIO}× judged on the MINIMUM per-round ratio; CPU ratio = median per-round picket/modsec CPU s/1k; ` +
-      `steal = % of the server/load CPUs' time taken by the hypervisor, worst window; ${machine}`,
+      `steal = % of the server/load CPUs' time taken by the hypervisor, others = % of the server CPUs' time used by other processes, worst window each; ${machine}`,
     ['request', 'picket req/s', 'p99 ms', 'CPU s/1k', 'core use', 'modsec req/s', 'p99 ms', 'CPU s/1k', 'core use',
-      'req/s ratio', `≥${TARGET_RATIO}× (min)`, 'CPU ratio', 'steal p %', 'steal m %', 'errors p/m'],
+      'req/s ratio', `≥${TARGET_RATIO}× (min)`, 'CPU ratio', 'steal p %', 'steal m %', 'others p', 'others m', 'errors p/m'],
     throughput,
   );
   const latencyRows: Cell[][] = [];
@@ -351,7 +395,8 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         o?.p50Ms ?? NaN, o?.p99Ms ?? NaN, o?.p999Ms ?? NaN, o?.maxMs ?? NaN,
         o ? `${o.late}/${o.scheduled}` : '-', o?.sendLagP99Ms ?? NaN,
         o ? o.errors + o.non2xx : '-',
-        open ? formatSteal(open.steal) : '-',
+        open ? formatSteal(open.cpu) : '-',
+        open ? percent(open.others) : '-',
         o ? (o.p99Ms < latency.p99TargetMs && o.errors === 0 ? 'yes' : 'NO') : '-',
       ];
     };
@@ -366,9 +411,10 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     printTable(
       `open-loop latency at ${Math.round(latency.fraction * 100)}% of each server's own median closed-loop peak, ${latency.durationMs / 1000} s each, ` +
         `raw HTTP/1.1 connections (64, one request in flight each, requests pre-serialized), latency from the scheduled send time ` +
-        `(no coordinated omission; it includes the generator's own send lag, shown); steal = % of the server/load CPUs' time taken by the hypervisor; ` +
+        `(no coordinated omission; it includes the generator's own send lag, shown); steal = % of the server/load CPUs' time taken by the hypervisor, ` +
+        `others = % of the server CPUs' time used by processes other than the server under test; ` +
         `${pinning.note}; ${machine}`,
-      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'send lag p99', 'errors', 'steal %', `p99<${latency.p99TargetMs}ms`],
+      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'send lag p99', 'errors', 'steal %', 'others', `p99<${latency.p99TargetMs}ms`],
       latencyRows,
     );
   }
