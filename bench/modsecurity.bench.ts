@@ -108,7 +108,7 @@ interface Round {
    * server's cores on a saturated closed loop means something else took CPU time from it.
    */
   readonly coreUse: number;
-  readonly cpu: CpuShares;
+  readonly shares: CpuShares;
   /** % of the server CPUs' time that other processes on the machine used during the window. */
   readonly others: number;
 }
@@ -155,7 +155,7 @@ async function measureRound(server: Server, workload: Workload, seed: number, op
     load,
     cpuPer1k: load.requests > 0 ? (cpu / load.requests) * 1000 : Number.NaN,
     coreUse,
-    cpu: shares,
+    shares,
     others: othersPercent(shares, coreUse, pinning),
   };
 }
@@ -190,7 +190,7 @@ async function warmUp(server: Server, workload: Workload, options: ModsecBenchOp
 
 interface OpenRun {
   readonly result: OpenLoopResult;
-  readonly cpu: CpuShares;
+  readonly shares: CpuShares;
   /** As Round.others; for the floor (no server under test) everything busy on the server CPUs. */
   readonly others: number;
 }
@@ -222,7 +222,7 @@ async function measureOpen(
       }
     },
   });
-  return { result, cpu: shares, others: othersPercent(shares, coreUse, pinning) };
+  return { result, shares, others: othersPercent(shares, coreUse, pinning) };
 }
 
 function skipBanner(missing: string): void {
@@ -317,7 +317,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
             rounds.get(key(server.engine, w))!.push(round);
             parts.push(
               `${server.engine} ${formatLoad(round.load)}, ${round.cpuPer1k.toFixed(3)} CPU s/1k, core use ${Math.round(round.coreUse * 100)}%, ` +
-                `steal srv/load ${formatSteal(round.cpu)}%, others on srv ${percent(round.others)}`,
+                `steal srv/load ${formatSteal(round.shares)}%, others on srv ${percent(round.others)}`,
             );
           }
           log(`${w.name} round ${r + 1}/${roundCount} (${roundOrder(r, servers).map((s) => s.engine).join(' then ')}): ${parts.join('; ')}`);
@@ -330,7 +330,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           const peak = peakOf(server.engine, w);
           if (!(peak > 0)) continue;
           const open = await measureOpen(server.child.port, server.pids, w, peak * latency.fraction, latency, pinning);
-          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, steal srv/load ${formatSteal(open.cpu)}%, others on srv ${percent(open.others)}`);
+          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, steal srv/load ${formatSteal(open.shares)}%, others on srv ${percent(open.others)}`);
           opens.set(key(server.engine, w), open);
         }
         // The floor of the latency figures: the same generator straight to the backend at picket's
@@ -338,7 +338,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         const picketOpen = opens.get(key('picket', w));
         if (picketOpen) {
           const direct = await measureOpen(backend.port, [], w, picketOpen.result.targetRate, latency, pinning);
-          log(`backend direct ${w.name}: ${formatOpenLoop(direct.result)}, steal srv/load ${formatSteal(direct.cpu)}%, others on srv ${percent(direct.others)}`);
+          log(`backend direct ${w.name}: ${formatOpenLoop(direct.result)}, steal srv/load ${formatSteal(direct.shares)}%, others on srv ${percent(direct.others)}`);
           floors.set(w.name, direct);
         }
       }
@@ -367,8 +367,8 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       ratio ? formatRatio(ratio) : '-',
       ratio ? (ratio.min >= TARGET_RATIO ? 'yes' : 'NO') : '-',
       cpuRatio ? cpuRatio.median.toFixed(3) : '-',
-      pr.length > 0 ? formatSteal(worstSteal(pr.map((r) => r.cpu))) : '-',
-      mr.length > 0 ? formatSteal(worstSteal(mr.map((r) => r.cpu))) : '-',
+      pr.length > 0 ? formatSteal(worstSteal(pr.map((r) => r.shares))) : '-',
+      mr.length > 0 ? formatSteal(worstSteal(mr.map((r) => r.shares))) : '-',
       percent(worst(pr.map((r) => r.others))),
       percent(worst(mr.map((r) => r.others))),
       (pr.length > 0 ? errors(pr) : '-') + '/' + (mr.length > 0 ? errors(mr) : '-'),
@@ -395,7 +395,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         o?.p50Ms ?? NaN, o?.p99Ms ?? NaN, o?.p999Ms ?? NaN, o?.maxMs ?? NaN,
         o ? `${o.late}/${o.scheduled}` : '-', o?.sendLagP99Ms ?? NaN,
         o ? o.errors + o.non2xx : '-',
-        open ? formatSteal(open.cpu) : '-',
+        open ? formatSteal(open.shares) : '-',
         open ? percent(open.others) : '-',
         o ? (o.p99Ms < latency.p99TargetMs && o.errors === 0 ? 'yes' : 'NO') : '-',
       ];
