@@ -83,6 +83,8 @@ export class Rule {
 
   /** Dense index of this link in its ruleset (WafImpl numbers them), for per-value no-match bits. */
   linkIndex = -1;
+  /** Chain heads: id of the target list other rules of the phase read too (target-signature.ts); -1 otherwise. */
+  sharedTargets = -1;
   /** The next link of a chain, and the chain's head for links. */
   next: Rule | null = null;
   head: Rule | null = null;

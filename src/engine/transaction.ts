@@ -14,6 +14,7 @@ import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
 import { idInRanges } from './actions/types.ts';
 import { evaluateXpath } from './body/index.ts';
 import type { XmlDocument } from './body/index.ts';
+import { CollectedValues, KIND_ALWAYS, KIND_ENTRY, KIND_VALUE } from './collected-values.ts';
 import type { Entry } from './collections/types.ts';
 import { VarCollection } from './collections/var-collection.ts';
 import type { MatchState } from './operators/types.ts';
@@ -21,7 +22,8 @@ import type { Exclusion, Rule, Target } from './rule.ts';
 import { runPhase } from './rule-group.ts';
 import type { PhaseHost, RuleOutcome } from './rule-group.ts';
 import { runChain, type ChainNode } from './transform-chain.ts';
-import { knownNoMatch, TransactionValueCache, type CachedValue } from './value-cache.ts';
+import type { SharedTargets } from './target-signature.ts';
+import { knownNoMatch, knownNoMatchAll, TransactionValueCache, type CachedValue, type LinkSet } from './value-cache.ts';
 import { RequestData } from './variables/data.ts';
 import { VARIABLES } from './variables/index.ts';
 import { populateRequestBody, populateRequestHeaders, populateUri } from './variables/populate.ts';
@@ -36,6 +38,8 @@ interface TargetRemoval {
   readonly selector: object;
   readonly picks: (selector: never, rule: Rule) => boolean;
   readonly target: TargetSelector;
+  /** Per link, whether the removal concerns it (WafImpl.removalVerdicts: kept across transactions). */
+  readonly verdicts: Int8Array;
 }
 
 const byId = (ranges: readonly IdRange[], rule: Rule): boolean => idInRanges(rule.id, ranges);
@@ -43,6 +47,10 @@ const byTag = (pattern: RegExp, rule: Rule): boolean => rule.tags.some((t) => pa
 const byMsg = (pattern: RegExp, rule: Rule): boolean => rule.msg !== undefined && pattern.test(rule.msg.text);
 
 const NO_VALUE_NAME = '';
+/** Removals a mask can name (bits of an int32 above the sign); rulesets rarely add more than a few. */
+const MAX_MASKED_REMOVALS = 30;
+/** The mask of a link with a removal past MAX_MASKED_REMOVALS: never shares its target list. */
+const MASK_UNNAMED = -1;
 /** TX keys of the regex captures 0-9. */
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -74,8 +82,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #removedTags: RegExp[] | null = null;
   #removedMsgs: RegExp[] | null = null;
   #targetRemovals: TargetRemoval[] | null = null;
-  /** Per link (Rule.linkIndex): 0 not checked yet, 1 no removal names one of its variables, 2 one does. */
-  #concerns: Uint8Array | null = null;
+  /** The removal lists of the masks in use (#removalMask), made once per mask. */
+  #removalLists: Map<number, TargetSelector[]> | null = null;
 
   readonly #cache: TransactionValueCache;
   #currentRule: Rule | null = null;
@@ -86,16 +94,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #responseChunks: Buffer[] = [];
   #responseLength = 0;
 
-  // Scratch arrays for target values (rule evaluation is not re-entrant). Names are
-  // built only for values that match: variable + (key === null ? '' : ':' + key).
-  readonly #vVar: string[] = [];
-  readonly #vKey: (string | null)[] = [];
-  readonly #vVal: string[] = [];
-  /** The collection entry each value came from (null for single values, counts, XML). */
-  readonly #vEnt: (Entry | null)[] = [];
-  /** The value cache record of each value when collecting looked it up already. */
-  readonly #vRec: (CachedValue | null)[] = [];
-  #vn = 0;
+  /** Target values of a link that collects alone (rule evaluation is not re-entrant). */
+  readonly #scratch = new CollectedValues();
+  /** This phase run's number (WafImpl.nextRun): shared target lists from other runs are stale. */
+  #runId = -1;
+  /** Shared lists built during this phase run, released when it ends. */
+  #built: CollectedValues[] | null = null;
   /** XML documents renamed per set of xmlns bindings (see variables/xml-namespaces.ts). */
   #xmlViews: Map<string, XmlDocument> | null = null;
 
@@ -287,7 +291,19 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   #run(phase: number): void {
     const rules = this.#waf.phaseRules[phase];
-    if (rules !== undefined) runPhase(this, rules);
+    if (rules === undefined) return;
+    this.#runId = this.#waf.nextRun();
+    try {
+      runPhase(this, rules);
+    } finally {
+      // Other transactions take the shared lists next: leave none of this one's values in them.
+      const built = this.#built;
+      if (built !== null) {
+        for (const list of built) list.release();
+        built.length = 0;
+      }
+      this.#runId = -1;
+    }
   }
 
   /** ModSecurity's reqbody_should_exist: a Content-Length or chunked Transfer-Encoding was sent (or bytes arrived). */
@@ -415,33 +431,32 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       for (const a of actions) a.execute(this);
       return true;
     }
-    this.#vn = 0;
-    const removals = this.#targetRemovals === null || !this.#removalsConcern(link) ? null : this.#removalsFor(head);
     // "No match" is remembered per value and link (value-cache.ts): exact when the operand holds
     // no macro, since an operator then reads only its input and writes only on a match (for a
-    // negated link, "no match" means the operator matched). Known values are left out here.
+    // negated link, "no match" means the operator matched). Known values are left out while
+    // collecting alone, and skipped here in a shared list (which holds what any link may need).
     const memo = link.constantOperand;
     const index = link.linkIndex;
-    const targets = link.targets;
-    for (let t = 0; t < targets.length; t++) this.#collect(targets[t] as Target, link, removals, memo ? index : -1);
-    const n = this.#vn;
+    const list = this.#collectAll(link, head);
+    const n = list.n;
     if (n === 0) return false;
+    const skipKnown = memo && list !== this.#scratch;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
     const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
     const op = link.operator;
     const negated = link.negated;
     const chain = link.transformations;
+    const needRecord = memo || chain.length > 0;
     let matched = false;
-    const vars = this.#vVar;
-    const keys = this.#vKey;
-    const vals = this.#vVal;
+    const { vars, keys, vals, kinds } = list;
     const cache = this.#cache;
     for (let i = 0; i < n; i++) {
       const raw = vals[i] as string;
+      const rec = needRecord ? this.#record(list, i) : null;
+      if (skipKnown && kinds[i] !== KIND_ALWAYS && knownNoMatch(rec as CachedValue, index)) continue;
       if (link.multiMatch && chain.length > 0) {
-        const rec = this.#record(i, raw);
         // The raw value, then every step that changed it (results cached like runChain's).
-        const results = cache.resultsOf(rec);
+        const results = cache.resultsOf(rec as CachedValue);
         let name: string | null = null;
         let current = raw;
         if (op.match(current, this) !== negated) {
@@ -454,7 +469,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           let next = results[node.id];
           if (next === undefined) {
             next = node.fn(current);
-            cache.store(rec, results, node.id, next);
+            cache.store(rec as CachedValue, results, node.id, next);
           }
           if (next === current) continue;
           current = next;
@@ -464,9 +479,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
             matched = true;
           }
         }
-        if (memo && name === null) cache.rememberNoMatch(rec, index);
+        if (memo && name === null) cache.rememberNoMatch(rec as CachedValue, index);
       } else {
-        const rec = memo || chain.length > 0 ? this.#record(i, raw) : null;
         const value = rec === null || chain.length === 0 ? raw : runChain(raw, rec, chain, cache);
         if (op.match(value, this) !== negated) {
           matched = true;
@@ -480,12 +494,61 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return matched;
   }
 
-  /** The cache record of value `i` (`raw`): found while collecting, kept on its collection entry, else looked up. */
-  #record(i: number, raw: string): CachedValue {
-    const known = this.#vRec[i];
+  /**
+   * The values `link` reads. Links with a target signature (target-signature.ts) share one
+   * list per phase run and set of ctl target removals: the signature covers only variables
+   * nothing writes during a phase, so what the first link collected is what each later one
+   * would collect (less the values all of them are known not to match). Other links
+   * collect into the scratch list, less the values they are known not to match.
+   */
+  #collectAll(link: Rule, head: Rule): CollectedValues {
+    const mask = this.#targetRemovals === null ? 0 : this.#removalMask(link, head);
+    const removals = mask === 0 ? null : this.#removalsOf(mask, head);
+    let shared = link.sharedTargets >= 0 && this.#runId >= 0 && mask !== MASK_UNNAMED;
+    let list = this.#scratch;
+    let memoIndex = -1;
+    let known: LinkSet | null = null;
+    if (shared) {
+      const table = this.#waf.shared;
+      const sig = table.signatures[link.sharedTargets] as SharedTargets;
+      list = table.lists[link.sharedTargets] as CollectedValues;
+      if (list.run === this.#runId && list.removalMask === mask) {
+        if (!sig.memo || table.mayRead(link, list)) return list;
+        // Built for other links: it may lack values this one has not seen. Collect alone,
+        // and have the next lists built for this link too.
+        table.learn(link);
+        shared = false;
+        list = this.#scratch;
+      } else {
+        if (sig.memo && !table.knows(link)) table.learn(link);
+        list.release();
+        (this.#built ??= []).push(list);
+        if (sig.memo) known = sig.links;
+        list.version = sig.version;
+      }
+    }
+    if (!shared) {
+      list.n = 0;
+      if (link.constantOperand) memoIndex = link.linkIndex;
+    }
+    const targets = link.targets;
+    for (let t = 0; t < targets.length; t++) this.#collect(list, targets[t] as Target, link, removals, memoIndex, known);
+    // Marked complete only now: a list left half-built by an error is collected again.
+    if (shared) {
+      list.run = this.#runId;
+      list.removalMask = mask;
+    }
+    return list;
+  }
+
+  /** The cache record of value `i` of `list`: found before, kept on its collection entry, else looked up. */
+  #record(list: CollectedValues, i: number): CachedValue {
+    const known = list.recs[i];
     if (known != null) return known;
-    const e = this.#vEnt[i];
-    return e == null ? this.#cache.get(raw) : this.#entryRecord(e);
+    const e = list.ents[i];
+    const rec = e == null ? this.#cache.get(list.vals[i] as string) : this.#entryRecord(e);
+    list.recs[i] = rec;
+    return rec;
   }
 
   /** The cache record of a collection entry's value, kept on the entry. */
@@ -506,35 +569,29 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     for (const a of actions) a.execute(this);
   }
 
-  #push(variable: string, key: string | null, value: string, entry: Entry | null = null, rec: CachedValue | null = null): void {
-    const i = this.#vn++;
-    this.#vEnt[i] = entry;
-    this.#vRec[i] = rec;
-    this.#vVar[i] = variable;
-    this.#vKey[i] = key;
-    this.#vVal[i] = value;
-  }
-
-  /** Pushes the values `target` selects, leaving out those known not to match link `memoIndex` (-1: keep all). */
-  #collect(target: Target, link: Rule, removals: readonly TargetSelector[] | null, memoIndex: number): void {
+  /**
+   * Adds to `list` the values `target` selects, less the link's exclusions and `removals`, and
+   * less the values known not to match link `memoIndex` (-1: none) or every link of `known`.
+   */
+  #collect(list: CollectedValues, target: Target, link: Rule, removals: readonly TargetSelector[] | null, memoIndex: number, known: LinkSet | null): void {
     const exclusions = link.exclusions;
     const variable = target.variable;
     if (variable === 'XML') {
-      this.#collectXml(target, link);
+      this.#collectXml(list, target, link);
       return;
     }
     const resolved = target.definition.resolve(this.data);
     if (resolved === null) {
-      if (target.count) this.#push(target.countName, null, '0');
+      if (target.count) list.push(KIND_ALWAYS, target.countName, null, '0', null);
       return;
     }
     if (typeof resolved === 'string') {
       if (isExcluded(variable, NO_VALUE_NAME, exclusions, removals)) return;
-      if (target.count) this.#push(target.countName, null, '1');
-      else if (memoIndex < 0) this.#push(variable, null, resolved);
+      if (target.count) list.push(KIND_ALWAYS, target.countName, null, '1', null);
+      else if (memoIndex < 0 && known === null) list.push(KIND_VALUE, variable, null, resolved, null);
       else {
         const rec = this.#cache.get(resolved);
-        if (!knownNoMatch(rec, memoIndex)) this.#push(variable, null, resolved, null, rec);
+        if (!isKnown(rec, memoIndex, known)) list.pushKnown(KIND_VALUE, variable, null, resolved, null, rec);
       }
       return;
     }
@@ -548,25 +605,25 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       if (re !== undefined && !re.test(e.key)) continue;
       if (filter && isExcluded(variable, e.key, exclusions, removals)) continue;
       if (target.count) count++;
-      else if (memoIndex < 0) this.#push(variable, e.key, e.value, e);
+      else if (memoIndex < 0 && known === null) list.push(KIND_ENTRY, variable, e.key, e.value, e);
       else {
         const rec = this.#entryRecord(e);
-        if (!knownNoMatch(rec, memoIndex)) this.#push(variable, e.key, e.value, e, rec);
+        if (!isKnown(rec, memoIndex, known)) list.pushKnown(KIND_ENTRY, variable, e.key, e.value, e, rec);
       }
     }
-    if (target.count) this.#push(target.countName, null, String(count));
+    if (target.count) list.push(KIND_ALWAYS, target.countName, null, String(count), null);
   }
 
-  #collectXml(target: Target, link: Rule): void {
+  #collectXml(list: CollectedValues, target: Target, link: Rule): void {
     const doc = this.data.xmlDocument as XmlDocument | null;
     const query = target.xpath;
     let found: string[] = [];
     if (doc !== null && query !== undefined) found = evaluateXpath(xpathUsesNames(query) ? this.#namespaceView(doc, link) : doc, query);
     if (target.count) {
-      this.#push(target.countName, null, String(found.length));
+      list.push(KIND_ALWAYS, target.countName, null, String(found.length), null);
       return;
     }
-    for (const v of found) this.#push('XML', null, v);
+    for (const v of found) list.push(KIND_ALWAYS, 'XML', null, v, null);
   }
 
   /** The document with names as `link`'s xmlns bindings see them, built once per set of bindings. */
@@ -580,38 +637,61 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return view;
   }
 
-  /** Whether any ctl target removal names a variable this link reads (cheap pre-check, once per link). */
-  #removalsConcern(link: Rule): boolean {
-    const known = (this.#concerns ??= new Uint8Array(this.#waf.linkCount));
-    const k = known[link.linkIndex];
-    if (k !== 0) return k === 2;
+  /**
+   * Which ctl target removals concern `link` of rule `head`: 0 none, else a bit per removal
+   * (#targetRemovals index) that picks the rule and names a variable the link reads, or
+   * MASK_UNNAMED past MAX_MASKED_REMOVALS. Each removal's verdict per link is decided once
+   * per ruleset (CRS's 941010 adds one to nearly every request, so per transaction it
+   * would be decided again for every link evaluated).
+   */
+  #removalMask(link: Rule, head: Rule): number {
     const removals = this.#targetRemovals as TargetRemoval[];
-    const targets = link.targets;
-    let concerns = false;
-    for (let i = 0; i < removals.length && !concerns; i++) {
-      const v = (removals[i] as TargetRemoval).target.variable;
-      for (let j = 0; j < targets.length; j++) if ((targets[j] as Target).variable === v) concerns = true;
-    }
-    known[link.linkIndex] = concerns ? 2 : 1;
-    return concerns;
-  }
-
-  /** The target removals that apply to `head` (id ranges and tag/msg tests are memoized per rule elsewhere). */
-  #removalsFor(head: Rule): TargetSelector[] | null {
-    const removals = this.#targetRemovals as TargetRemoval[];
-    let out: TargetSelector[] | null = null;
+    const index = link.linkIndex;
+    let mask = 0;
     for (let i = 0; i < removals.length; i++) {
       const r = removals[i] as TargetRemoval;
-      if (!this.#waf.selects(r.selector, head, r.picks as (selector: object, rule: Rule) => boolean)) continue;
-      if (out === null) out = [r.target];
-      else out.push(r.target);
+      let verdict = r.verdicts[index] as number;
+      if (verdict === 0) {
+        verdict = this.#concerns(r, link, head) ? 1 : -1;
+        r.verdicts[index] = verdict;
+      }
+      if (verdict < 0) continue;
+      if (i >= MAX_MASKED_REMOVALS) return MASK_UNNAMED;
+      mask |= 1 << i;
+    }
+    return mask;
+  }
+
+  /** Whether removal `r` picks rule `head` and names a variable `link` reads. */
+  #concerns(r: TargetRemoval, link: Rule, head: Rule): boolean {
+    const targets = link.targets;
+    let reads = false;
+    for (let j = 0; j < targets.length && !reads; j++) reads = (targets[j] as Target).variable === r.target.variable;
+    return reads && this.#waf.selects(r.selector, head, r.picks as (selector: object, rule: Rule) => boolean);
+  }
+
+  /** The target removals of a mask from #removalMask (MASK_UNNAMED: worked out for `head` each time). */
+  #removalsOf(mask: number, head: Rule): TargetSelector[] {
+    const removals = this.#targetRemovals as TargetRemoval[];
+    if (mask === MASK_UNNAMED) {
+      const out: TargetSelector[] = [];
+      for (const r of removals) if (this.#waf.selects(r.selector, head, r.picks as (selector: object, rule: Rule) => boolean)) out.push(r.target);
+      return out;
+    }
+    const lists = (this.#removalLists ??= new Map());
+    let out = lists.get(mask);
+    if (out === undefined) {
+      out = [];
+      for (let i = 0; i < removals.length; i++) if ((mask & (1 << i)) !== 0) out.push((removals[i] as TargetRemoval).target);
+      lists.set(mask, out);
     }
     return out;
   }
 
-  #addTargetRemoval(removal: TargetRemoval): void {
-    (this.#targetRemovals ??= []).push(removal);
-    this.#concerns = null;
+  #addTargetRemoval(selector: object, picks: TargetRemoval['picks'], target: TargetSelector): void {
+    // Masks name removals by position, and new removals only add positions: #removalLists stay valid.
+    const verdicts = this.#waf.removalVerdicts(selector, target);
+    (this.#targetRemovals ??= []).push({ selector, picks, target, verdicts });
   }
 
   // ---- MatchState / MacroSource -------------------------------------------------------
@@ -701,15 +781,15 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   }
 
   removeTargetsById(ranges: readonly IdRange[], target: TargetSelector): void {
-    this.#addTargetRemoval({ selector: ranges, picks: byId, target });
+    this.#addTargetRemoval(ranges, byId, target);
   }
 
   removeTargetsByTag(pattern: RegExp, target: TargetSelector): void {
-    this.#addTargetRemoval({ selector: pattern, picks: byTag, target });
+    this.#addTargetRemoval(pattern, byTag, target);
   }
 
   removeTargetsByMsg(pattern: RegExp, target: TargetSelector): void {
-    this.#addTargetRemoval({ selector: pattern, picks: byMsg, target });
+    this.#addTargetRemoval(pattern, byMsg, target);
   }
 
   setRuleEngine(mode: RuleEngineMode): void {
@@ -773,6 +853,11 @@ function tagMatches(pattern: RegExp, rule: Rule): boolean {
     byRule.set(rule, hit);
   }
   return hit;
+}
+
+/** Whether `rec`'s value is known not to match link `memoIndex` (when >= 0), or every link of `all`. */
+function isKnown(rec: CachedValue, memoIndex: number, all: LinkSet | null): boolean {
+  return memoIndex >= 0 ? knownNoMatch(rec, memoIndex) : all !== null && knownNoMatchAll(rec, all);
 }
 
 function nameOf(variable: string, key: string | null): string {

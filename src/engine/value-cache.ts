@@ -185,3 +185,31 @@ export function knownNoMatch(rec: CachedValue, index: number): boolean {
   const bits = rec.noMatch;
   return bits !== null && ((bits[index >>> 5] as number) & (1 << (index & 31))) !== 0;
 }
+
+/** A set of rule links as the words of a noMatch bit set they occupy, for knownNoMatchAll. */
+export interface LinkSet {
+  /** Indexes of the noMatch words holding the links' bits. */
+  readonly words: Int32Array;
+  /** For each of `words`, the links' bits in it. */
+  readonly masks: Int32Array;
+}
+
+/** The LinkSet of links numbered `indexes` (Rule.linkIndex). */
+export function linkSet(indexes: Iterable<number>): LinkSet {
+  const byWord = new Map<number, number>();
+  for (const index of indexes) byWord.set(index >>> 5, (byWord.get(index >>> 5) ?? 0) | (1 << (index & 31)));
+  const words = [...byWord.keys()].sort((a, b) => a - b);
+  return { words: Int32Array.from(words), masks: Int32Array.from(words, (w) => byWord.get(w) as number) };
+}
+
+/** Whether every link of `links` is known not to match the value of `rec` (false for an empty set). */
+export function knownNoMatchAll(rec: CachedValue, links: LinkSet): boolean {
+  const bits = rec.noMatch;
+  const { words, masks } = links;
+  if (bits === null || words.length === 0) return false;
+  for (let k = 0; k < words.length; k++) {
+    const m = masks[k] as number;
+    if (((bits[words[k] as number] as number) & m) !== m) return false;
+  }
+  return true;
+}

@@ -6,6 +6,7 @@ import type { EngineSettings, RuleEngineMode, Transaction, Waf } from './api.ts'
 import type { Rule } from './rule.ts';
 import { phaseRules, type PhaseRules } from './rule-group.ts';
 import type { ChainRegistry } from './transform-chain.ts';
+import { assignTargetSignatures, type SharedTargetTable } from './target-signature.ts';
 import { TransactionImpl } from './transaction.ts';
 import { DEFAULT_VALUE_CACHE_BYTES, SharedValueCache } from './value-cache.ts';
 
@@ -84,9 +85,13 @@ export class WafImpl implements Waf {
   readonly chains: ChainRegistry;
   /** Rule links (heads and chained links) in the ruleset, each numbered by Rule.linkIndex. */
   readonly linkCount: number;
+  /** Target lists shared by rules that read the same (target-signature.ts). */
+  readonly shared: SharedTargetTable;
+  #runs = 0;
   /** Values inspected by earlier transactions (value-cache.ts); null when disabled. */
   #valueCache: SharedValueCache | null;
   readonly #selections = new WeakMap<object, Int8Array>();
+  readonly #removalVerdicts = new WeakMap<object, WeakMap<object, Int8Array>>();
 
   constructor(config: WafConfig, phases: Rule[][], chains: ChainRegistry) {
     this.config = Object.freeze({ ...config, responseBodyMimeTypes: [...config.responseBodyMimeTypes] });
@@ -108,6 +113,7 @@ export class WafImpl implements Waf {
     for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
     this.ruleCount = n;
     this.linkCount = numberLinks(phases);
+    this.shared = assignTargetSignatures(phases, this.linkCount);
     this.#valueCache = new SharedValueCache(chains.size, this.linkCount, DEFAULT_VALUE_CACHE_BYTES);
   }
 
@@ -130,6 +136,29 @@ export class WafImpl implements Waf {
     const picked = picks(selector, rule);
     verdicts[rule.linkIndex] = picked ? 1 : -1;
     return picked;
+  }
+
+  /**
+   * Per link, whether a ctl target removal (the ctl action's `selector` and `target`, objects
+   * made once at load) concerns it: 0 not decided yet, 1 yes, -1 no. Kept across transactions.
+   */
+  removalVerdicts(selector: object, target: object): Int8Array {
+    let byTarget = this.#removalVerdicts.get(selector);
+    if (byTarget === undefined) {
+      byTarget = new WeakMap();
+      this.#removalVerdicts.set(selector, byTarget);
+    }
+    let verdicts = byTarget.get(target);
+    if (verdicts === undefined) {
+      verdicts = new Int8Array(this.linkCount);
+      byTarget.set(target, verdicts);
+    }
+    return verdicts;
+  }
+
+  /** A number for a new phase run: shared lists built in an earlier run are out of date. */
+  nextRun(): number {
+    return ++this.#runs;
   }
 
   /** Sets the byte budget of the cross-transaction value cache (0 disables it), starting empty. */

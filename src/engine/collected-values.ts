@@ -1,0 +1,66 @@
+/**
+ * The values a rule link reads, in target order, as parallel arrays (no object per
+ * value). The transaction keeps one as scratch for links that collect alone; links
+ * with the same target signature (target-signature.ts) share one for a phase run.
+ *
+ * Arrays keep their slots between uses: only the first `n` are meaningful.
+ */
+import type { Entry } from './collections/types.ts';
+import type { CachedValue } from './value-cache.ts';
+
+/** A single value (REQUEST_URI, ...): its cache record is looked up by value. */
+export const KIND_VALUE = 0;
+/** A collection entry: its cache record is kept on the entry. */
+export const KIND_ENTRY = 1;
+/** A count (`&ARGS`) or an XML node: never left out as a known no-match (value-cache.ts). */
+export const KIND_ALWAYS = 2;
+
+export class CollectedValues {
+  /** Variable names; with `keys`, MATCHED_VAR_NAME is built from them for values that match. */
+  readonly vars: string[] = [];
+  readonly keys: (string | null)[] = [];
+  readonly vals: string[] = [];
+  readonly ents: (Entry | null)[] = [];
+  /** Value cache records, found on first need (null until then). */
+  readonly recs: (CachedValue | null)[] = [];
+  readonly kinds: number[] = [];
+  n = 0;
+  /** Shared lists: the phase run that built it (WafImpl.nextRun) and the ctl target removals it left out. */
+  run = -1;
+  removalMask = 0;
+  /** Shared lists: the version of the signature's links it was built for (target-signature.ts). */
+  version = 0;
+
+  push(kind: number, variable: string, key: string | null, value: string, entry: Entry | null): void {
+    const i = this.n++;
+    this.kinds[i] = kind;
+    this.vars[i] = variable;
+    this.keys[i] = key;
+    this.vals[i] = value;
+    this.ents[i] = entry;
+    this.recs[i] = null;
+  }
+
+  /** push() for a value whose cache record is known already. */
+  pushKnown(kind: number, variable: string, key: string | null, value: string, entry: Entry | null, rec: CachedValue): void {
+    const i = this.n++;
+    this.kinds[i] = kind;
+    this.vars[i] = variable;
+    this.keys[i] = key;
+    this.vals[i] = value;
+    this.ents[i] = entry;
+    this.recs[i] = rec;
+  }
+
+  /** Forgets the values (and what they reference, so nothing outlives its transaction here). */
+  release(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.vals.fill('', 0, n);
+    this.keys.fill(null, 0, n);
+    this.ents.fill(null, 0, n);
+    this.recs.fill(null, 0, n);
+    this.n = 0;
+    this.run = -1;
+  }
+}

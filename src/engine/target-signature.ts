@@ -1,0 +1,164 @@
+/**
+ * Target signatures: which rule links read exactly the same values, so that one
+ * phase can collect them once (transaction.ts keeps the shared lists).
+ *
+ * CRS gives ~100 rules the same long target list (REQUEST_COOKIES|REQUEST_COOKIES_NAMES|
+ * ARGS_NAMES|ARGS|XML:/*|...), so without sharing each of them resolves the same
+ * collections, tests the same exclusions on the same keys and finds the same value
+ * cache records.
+ *
+ * Sharing is exact because a signature only covers variables that nothing writes while
+ * the rules of a phase run (STABLE_VARIABLES): the request and response data, which the
+ * transaction fills between phases (URI, headers, parsed body, response). Everything an
+ * action or a match can write is left out: TX and the other setvar collections, ENV,
+ * MATCHED_VAR(S), HIGHEST_SEVERITY, RULE, REQBODY_PROCESSOR (ctl:requestBodyProcessor),
+ * MSC_PCRE_LIMITS_EXCEEDED, DURATION. A shared list therefore lives for one phase run.
+ *
+ * A shared list leaves out the values that every link of the signature is known not to
+ * match (value-cache.ts): the names and values that repeat from request to request, so
+ * each link walks only the values some link has not inspected yet, and checks its own bit.
+ */
+import type { Exclusion, Rule, Target } from './rule.ts';
+import { CollectedValues } from './collected-values.ts';
+import { linkSet, type LinkSet } from './value-cache.ts';
+
+/**
+ * Variables whose value cannot change while one phase's rules run: only the
+ * transaction's request and response processing (between phases) writes them.
+ * A variable missing here is never shared, which is always exact.
+ */
+export const STABLE_VARIABLES: ReadonlySet<string> = new Set([
+  'ARGS', 'ARGS_COMBINED_SIZE', 'ARGS_GET', 'ARGS_GET_NAMES', 'ARGS_NAMES', 'ARGS_POST', 'ARGS_POST_NAMES',
+  'AUTH_TYPE', 'FILES', 'FILES_COMBINED_SIZE', 'FILES_NAMES', 'FILES_SIZES', 'FILES_TMPNAMES', 'FILES_TMP_CONTENT',
+  'FULL_REQUEST', 'FULL_REQUEST_LENGTH', 'INBOUND_DATA_ERROR', 'OUTBOUND_DATA_ERROR',
+  'MULTIPART_BOUNDARY_QUOTED', 'MULTIPART_BOUNDARY_WHITESPACE', 'MULTIPART_CRLF_LF_LINES', 'MULTIPART_DATA_AFTER',
+  'MULTIPART_DATA_BEFORE', 'MULTIPART_FILE_LIMIT_EXCEEDED', 'MULTIPART_FILENAME', 'MULTIPART_HEADER_FOLDING',
+  'MULTIPART_INVALID_HEADER_FOLDING', 'MULTIPART_INVALID_PART', 'MULTIPART_INVALID_QUOTING', 'MULTIPART_LF_LINE',
+  'MULTIPART_MISSING_SEMICOLON', 'MULTIPART_NAME', 'MULTIPART_PART_HEADERS', 'MULTIPART_SEMICOLON_MISSING',
+  'MULTIPART_STRICT_ERROR', 'MULTIPART_UNMATCHED_BOUNDARY',
+  'QUERY_STRING', 'REMOTE_ADDR', 'REMOTE_HOST', 'REMOTE_PORT', 'REMOTE_USER',
+  'REQBODY_ERROR', 'REQBODY_ERROR_MSG', 'REQBODY_PROCESSOR_ERROR', 'REQBODY_PROCESSOR_ERROR_MSG',
+  'REQUEST_BASENAME', 'REQUEST_BODY', 'REQUEST_BODY_LENGTH', 'REQUEST_COOKIES', 'REQUEST_COOKIES_NAMES',
+  'REQUEST_FILENAME', 'REQUEST_HEADERS', 'REQUEST_HEADERS_NAMES', 'REQUEST_LINE', 'REQUEST_METHOD',
+  'REQUEST_PROTOCOL', 'REQUEST_URI', 'REQUEST_URI_RAW',
+  'RESPONSE_BODY', 'RESPONSE_CONTENT_LENGTH', 'RESPONSE_CONTENT_TYPE', 'RESPONSE_HEADERS', 'RESPONSE_HEADERS_NAMES',
+  'RESPONSE_PROTOCOL', 'RESPONSE_STATUS', 'STATUS_LINE',
+  'SERVER_ADDR', 'SERVER_NAME', 'SERVER_PORT', 'UNIQUE_ID', 'URLENCODED_ERROR', 'WEBAPPID', 'XML',
+]);
+
+/** The links of one target signature, and what a list of their values may leave out. */
+export interface SharedTargets {
+  /** Whether the links remember "no match" (value-cache.ts); if not, lists leave nothing out. */
+  readonly memo: boolean;
+  /**
+   * The links seen reading the list so far, learned at run time: a value all of them are
+   * known not to match is left out. Not every link of a signature runs (CRS skips the
+   * paranoia levels it does not run), and one that never runs never learns a value.
+   */
+  links: LinkSet;
+  /** Bumped when `links` grows. */
+  version: number;
+}
+
+/**
+ * The shared target lists of a ruleset: per signature id, what its links are and the list
+ * of the current phase run (a phase run is synchronous, so transactions take turns with them).
+ */
+export class SharedTargetTable {
+  readonly signatures: readonly SharedTargets[];
+  readonly lists: readonly CollectedValues[];
+  /** Per link (Rule.linkIndex): the version of its signature's `links` that added it, 0 before. */
+  readonly #since: Int32Array;
+
+  constructor(signatures: SharedTargets[], linkCount: number) {
+    this.signatures = signatures;
+    this.lists = signatures.map(() => new CollectedValues());
+    this.#since = new Int32Array(linkCount);
+  }
+
+  /** Whether `link` may read `list` (built for it, with what all its readers are known not to match). */
+  mayRead(link: Rule, list: CollectedValues): boolean {
+    const since = this.#since[link.linkIndex] as number;
+    return since !== 0 && since <= list.version;
+  }
+
+  /** Whether `link` is among the links its signature's lists are built for. */
+  knows(link: Rule): boolean {
+    return this.#since[link.linkIndex] !== 0;
+  }
+
+  /** Adds `link` to the links its signature's lists are built for, from the next list on. */
+  learn(link: Rule): void {
+    const sig = this.signatures[link.sharedTargets] as SharedTargets;
+    if (this.#since[link.linkIndex] !== 0) return;
+    sig.version++;
+    this.#since[link.linkIndex] = sig.version;
+    const indexes: number[] = [link.linkIndex];
+    for (let k = 0; k < sig.links.words.length; k++) {
+      const w = sig.links.words[k] as number;
+      const m = sig.links.masks[k] as number;
+      for (let b = 0; b < 32; b++) if ((m & (1 << b)) !== 0) indexes.push(w * 32 + b);
+    }
+    sig.links = linkSet(indexes);
+  }
+}
+
+/**
+ * Gives every chain head whose target list is read by at least one other head of the same
+ * phase, and holds only stable variables, a signature id (Rule.sharedTargets) shared by
+ * exactly those rules; the others keep -1. Chained links never share: they run only when
+ * their head matched, so they would rarely learn values (see SharedTargets.links).
+ */
+export function assignTargetSignatures(phases: readonly (readonly Rule[])[], linkCount: number): SharedTargetTable {
+  const out: SharedTargets[] = [];
+  for (let phase = 0; phase < phases.length; phase++) {
+    const byText = new Map<string, Rule[]>();
+    for (const head of phases[phase] ?? []) {
+      if (head.marker !== undefined) continue;
+      const text = signatureText(head);
+      if (text === null) continue;
+      const same = byText.get(text);
+      if (same === undefined) byText.set(text, [head]);
+      else same.push(head);
+    }
+    for (const rules of byText.values()) {
+      if (rules.length < 2) continue;
+      // One id per phase and text: a list never outlives its phase run anyway.
+      for (const rule of rules) rule.sharedTargets = out.length;
+      out.push({ memo: (rules[0] as Rule).constantOperand, links: linkSet([]), version: 0 });
+    }
+  }
+  return new SharedTargetTable(out, linkCount);
+}
+
+/**
+ * Everything that decides which values a link collects, in order (order decides MATCHED_VAR):
+ * targets with keys, key regexes, counts and the names counts show, exclusions, for XML
+ * targets the xmlns bindings, and whether the link remembers "no match". null when the link
+ * cannot share (no operator, a variable that may change during a phase).
+ */
+export function signatureText(link: Rule): string | null {
+  if (link.operator === null || link.targets.length === 0) return null;
+  let text = '';
+  let xml = false;
+  for (const t of link.targets) {
+    if (!STABLE_VARIABLES.has(t.variable)) return null;
+    if (t.variable === 'XML') xml = true;
+    text += `${targetText(t)}\u0001`;
+  }
+  text += '\u0002';
+  for (const x of link.exclusions) text += `${selectorText(x)}\u0001`;
+  if (xml) text += `\u0002${link.xmlnsKey}`;
+  // Links that remember "no match" and links that do not filter the list differently.
+  return link.constantOperand ? `${text}\u0002memo` : text;
+}
+
+function targetText(t: Target): string {
+  const base = selectorText(t);
+  return t.count ? `&${base}\u0003${t.countName}` : base;
+}
+
+function selectorText(s: Target | Exclusion): string {
+  const re = s.keyRegex === undefined ? '' : `/${s.keyRegex.source}/${s.keyRegex.flags}`;
+  return `${s.variable}\u0003${s.key ?? ''}\u0003${re}`;
+}
