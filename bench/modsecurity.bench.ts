@@ -16,8 +16,11 @@
  *
  * Closed loop, in interleaved rounds (bench/rounds.ts), because this kind
  * of machine is noisy (the hypervisor steals time, throughput of one server
- * moves by 20-30% from one minute to the next): for each workload, each
- * engine first gets an unmeasured warm-up, then R rounds (default 3) each
+ * moves by 20-30% from one minute to the next). Right after start each
+ * engine gets an unmeasured start-up warm-up with every workload (picket's
+ * JIT and caches still settle during the first seconds; nginx's do not
+ * need it, and it costs them nothing). Then, for each workload, each
+ * engine gets another unmeasured warm-up, then R rounds (default 3) each
  * measure both engines for `roundMs` back to back, alternating which goes
  * first (AB, BA, AB). Every round sends a new seeded stream of distinct
  * requests (bench/requests.ts), the same one to both engines. Per engine
@@ -59,7 +62,10 @@ export interface ModsecBenchOptions {
   readonly roundMs: number;
   /** Interleaved rounds per workload (default 3). */
   readonly rounds?: number;
-  /** Unmeasured closed-loop warm-up per engine and workload, before its first round (default 1000 ms). */
+  /**
+   * Unmeasured closed-loop warm-up per engine and workload, once right after start (every
+   * workload) and again before each workload's first round (default 1000 ms).
+   */
   readonly warmupMs?: number;
   readonly connections: number;
   readonly maxRequests: number;
@@ -97,6 +103,7 @@ type Engine = (typeof ENGINES)[number];
  */
 const roundSeed = (round: number): number => round + 1;
 const WARMUP_SEED = 1000;
+const START_WARMUP_SEED = 1001;
 const OPEN_SEED = 2000;
 
 /** One engine's measured window in one round. */
@@ -177,10 +184,10 @@ function assertSameProcesses(server: Server): void {
   if (now !== then) throw new Error(`${server.engine}: server processes changed during the run (${then} → ${now}); see its output:\n${server.child.output()}`);
 }
 
-async function warmUp(server: Server, workload: Workload, options: ModsecBenchOptions): Promise<LoadResult> {
+async function warmUp(server: Server, workload: Workload, seed: number, options: ModsecBenchOptions): Promise<LoadResult> {
   return runLoad({
     url: `http://127.0.0.1:${server.child.port}/`,
-    requests: requestStream(workload, WARMUP_SEED),
+    requests: requestStream(workload, seed),
     connections: options.connections,
     durationMs: options.warmupMs ?? 1000,
     maxRequests: options.maxRequests,
@@ -304,9 +311,15 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         const n = server.pids.length;
         log(`${server.engine}: ${n} process${n === 1 ? '' : 'es'}${pinning.server ? `, all pinned to CPU ${pinning.server.join(',')}` : ''}`);
       }
+      for (const server of servers) {
+        for (const w of workloads) {
+          const warm = await warmUp(server, w, START_WARMUP_SEED, options);
+          log(`${server.engine} ${w.name}: start-up warm-up ${formatLoad(warm)}`);
+        }
+      }
       for (const w of workloads) {
         for (const server of servers) {
-          const warm = await warmUp(server, w, options);
+          const warm = await warmUp(server, w, WARMUP_SEED, options);
           log(`${server.engine} ${w.name}: warm-up ${formatLoad(warm)}`);
           rounds.set(key(server.engine, w), []);
         }
@@ -378,7 +391,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   printTable(
     `picket vs nginx + ModSecurity v3, CRS 4.28 PL1, ${cores} server core${cores === 1 ? '' : 's'} each (${processes}); ${pinning.note}; ` +
       `closed loop, ${options.connections} connections, ${roundCount} interleaved round${roundCount === 1 ? '' : 's'} (AB, BA, ...) of ` +
-      `${options.roundMs / 1000} s per engine after a ${warmupS} s warm-up, a new request sequence each round (the same for both); ` +
+      `${options.roundMs / 1000} s per engine after ${warmupS} s warm-ups (one per workload at start, one before each workload's rounds), a new request sequence each round (the same for both); ` +
       `per engine the median round (req/s, p99, CPU s per 1k requests of the server, core use); req/s ratio = median of per-round ratios (min–max), ` +
       `≥${TARGET_RATIO}× judged on the MINIMUM per-round ratio; CPU ratio = median per-round picket/modsec CPU s/1k; ` +
       `steal = % of the server/load CPUs' time taken by the hypervisor, others = % of the server CPUs' time used by other processes, worst window each; ${machine}`,

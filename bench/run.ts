@@ -8,7 +8,7 @@
  *   proxy        direct vs picket with no rules / core / CRS PL1, --workers 1 vs 2 (bench/proxy.bench.ts)
  *   modsecurity  picket vs nginx + ModSecurity v3, same pinned server cores: closed-loop peak for
  *                GET / 2 KB JSON / form / 50 KB multipart in interleaved rounds (AB, BA, AB: 3 × 2 s
- *                per engine and workload after a 1 s warm-up; ratio judged per round), then
+ *                per engine and workload after 1 s warm-ups; ratio judged per round), then
  *                open-loop latency at 80% of each server's median peak for GET and JSON
  *                (bench/modsecurity.bench.ts)
  *   latency      only the GET and JSON peaks and the open-loop latency table (not in the default
