@@ -1,7 +1,8 @@
 /**
- * The values a rule link reads, in target order, as parallel arrays (no object per
- * value). The transaction keeps one as scratch for links that collect alone; links
- * with the same target signature (target-signature.ts) share one for a phase run.
+ * Values a rule link reads, in target order, as parallel arrays (no object per value).
+ * A link reads one or more of these in turn: the transaction's own scratch lists for
+ * targets it collects alone, and lists of one target's values that rules with the same
+ * target (target-signature.ts) share during a phase run.
  *
  * Arrays keep their slots between uses: only the first `n` are meaningful.
  */
@@ -25,9 +26,10 @@ export class CollectedValues {
   readonly recs: (CachedValue | null)[] = [];
   readonly kinds: number[] = [];
   n = 0;
-  /** Shared lists: the phase run that built it (WafImpl.nextRun) and the ctl target removals it left out. */
+  /** A list of one target's values shared by rules (target-signature.ts), not a rule's own. */
+  shared = false;
+  /** Shared lists: the phase run that built it (WafImpl.nextRun). */
   run = -1;
-  removalMask = 0;
   /** Shared lists: the version of the signature's links it was built for (target-signature.ts). */
   version = 0;
 

@@ -83,8 +83,13 @@ export class Rule {
 
   /** Dense index of this link in its ruleset (WafImpl numbers them), for per-value no-match bits. */
   linkIndex = -1;
-  /** Chain heads: id of the target list other rules of the phase read too (target-signature.ts); -1 otherwise. */
-  sharedTargets = -1;
+  /**
+   * Chain heads: per target, the id of the list of its values that other rules of the phase
+   * read too (target-signature.ts), or -1; null when no target is shared.
+   */
+  sharedTargets: Int32Array | null = null;
+  /** Chain heads with an operator: the number of their first target among the ruleset's (target-signature.ts). */
+  targetSlot = -1;
   /** The next link of a chain, and the chain's head for links. */
   next: Rule | null = null;
   head: Rule | null = null;

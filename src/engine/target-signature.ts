@@ -3,9 +3,11 @@
  * phase can collect them once (transaction.ts keeps the shared lists).
  *
  * CRS gives ~100 rules the same long target list (REQUEST_COOKIES|REQUEST_COOKIES_NAMES|
- * ARGS_NAMES|ARGS|XML:/*|...), so without sharing each of them resolves the same
- * collections, tests the same exclusions on the same keys and finds the same value
- * cache records.
+ * ARGS_NAMES|ARGS|XML:/*|...), and many more the same targets in other orders and
+ * combinations, so without sharing each of them resolves the same collections, tests the
+ * same exclusions on the same keys and finds the same value cache records. Sharing is per
+ * target (with the rule's exclusions of its variable): a rule reads its targets' lists in
+ * its own order.
  *
  * Sharing is exact because a signature only covers variables that nothing writes while
  * the rules of a phase run (STABLE_VARIABLES): the request and response data, which the
@@ -46,13 +48,13 @@ export const STABLE_VARIABLES: ReadonlySet<string> = new Set([
   'SERVER_ADDR', 'SERVER_NAME', 'SERVER_PORT', 'UNIQUE_ID', 'URLENCODED_ERROR', 'WEBAPPID', 'XML',
 ]);
 
-/** The links of one target signature, and what a list of their values may leave out. */
+/** The rules that share one target's values, and what a list of them may leave out. */
 export interface SharedTargets {
-  /** Whether the links remember "no match" (value-cache.ts); if not, lists leave nothing out. */
+  /** Whether the rules remember "no match" (value-cache.ts); if not, lists leave nothing out. */
   readonly memo: boolean;
   /**
-   * The links seen reading the list so far, learned at run time: a value all of them are
-   * known not to match is left out. Not every link of a signature runs (CRS skips the
+   * The rules seen reading the list so far, learned at run time: a value all of them are
+   * known not to match is left out. Not every rule of a signature runs (CRS skips the
    * paranoia levels it does not run), and one that never runs never learns a value.
    */
   links: LinkSet;
@@ -61,39 +63,44 @@ export interface SharedTargets {
 }
 
 /**
- * The shared target lists of a ruleset: per signature id, what its links are and the list
+ * The shared target lists of a ruleset: per signature id, which rules read it and the list
  * of the current phase run (a phase run is synchronous, so transactions take turns with them).
+ * A rule's targets are numbered by slot (Rule.targetSlot + target index).
  */
 export class SharedTargetTable {
   readonly signatures: readonly SharedTargets[];
   readonly lists: readonly CollectedValues[];
-  /** Per link (Rule.linkIndex): the version of its signature's `links` that added it, 0 before. */
+  /** Per slot: the version of its signature's `links` that added its rule, 0 before. */
   readonly #since: Int32Array;
 
-  constructor(signatures: SharedTargets[], linkCount: number) {
+  constructor(signatures: SharedTargets[], slots: number) {
     this.signatures = signatures;
-    this.lists = signatures.map(() => new CollectedValues());
-    this.#since = new Int32Array(linkCount);
+    this.lists = signatures.map(() => {
+      const list = new CollectedValues();
+      list.shared = true;
+      return list;
+    });
+    this.#since = new Int32Array(slots);
   }
 
-  /** Whether `link` may read `list` (built for it, with what all its readers are known not to match). */
-  mayRead(link: Rule, list: CollectedValues): boolean {
-    const since = this.#since[link.linkIndex] as number;
+  /** Whether the target in `slot` may read `list` (built for its rule too). */
+  mayRead(slot: number, list: CollectedValues): boolean {
+    const since = this.#since[slot] as number;
     return since !== 0 && since <= list.version;
   }
 
-  /** Whether `link` is among the links its signature's lists are built for. */
-  knows(link: Rule): boolean {
-    return this.#since[link.linkIndex] !== 0;
+  /** Whether the target in `slot` is among those its signature's lists are built for. */
+  knows(slot: number): boolean {
+    return this.#since[slot] !== 0;
   }
 
-  /** Adds `link` to the links its signature's lists are built for, from the next list on. */
-  learn(link: Rule): void {
-    const sig = this.signatures[link.sharedTargets] as SharedTargets;
-    if (this.#since[link.linkIndex] !== 0) return;
+  /** Adds the target in `slot` (of the rule numbered `linkIndex`) to those lists of signature `id` are built for. */
+  learn(id: number, slot: number, linkIndex: number): void {
+    const sig = this.signatures[id] as SharedTargets;
+    if (this.#since[slot] !== 0) return;
     sig.version++;
-    this.#since[link.linkIndex] = sig.version;
-    const indexes: number[] = [link.linkIndex];
+    this.#since[slot] = sig.version;
+    const indexes: number[] = [linkIndex];
     for (let k = 0; k < sig.links.words.length; k++) {
       const w = sig.links.words[k] as number;
       const m = sig.links.masks[k] as number;
@@ -104,51 +111,49 @@ export class SharedTargetTable {
 }
 
 /**
- * Gives every chain head whose target list is read by at least one other head of the same
- * phase, and holds only stable variables, a signature id (Rule.sharedTargets) shared by
- * exactly those rules; the others keep -1. Chained links never share: they run only when
+ * Gives every target of a chain head that another target of the same phase reads alike
+ * (signatureText), and that holds a stable variable, a signature id shared by exactly those
+ * (Rule.sharedTargets); the others get -1. Chained links never share: they run only when
  * their head matched, so they would rarely learn values (see SharedTargets.links).
  */
-export function assignTargetSignatures(phases: readonly (readonly Rule[])[], linkCount: number): SharedTargetTable {
+export function assignTargetSignatures(phases: readonly (readonly Rule[])[]): SharedTargetTable {
   const out: SharedTargets[] = [];
+  let slots = 0;
   for (let phase = 0; phase < phases.length; phase++) {
-    const byText = new Map<string, Rule[]>();
+    const byText = new Map<string, [Rule, number][]>();
     for (const head of phases[phase] ?? []) {
-      if (head.marker !== undefined) continue;
-      const text = signatureText(head);
-      if (text === null) continue;
-      const same = byText.get(text);
-      if (same === undefined) byText.set(text, [head]);
-      else same.push(head);
+      if (head.marker !== undefined || head.operator === null || head.targetSlot >= 0) continue;
+      head.targetSlot = slots;
+      slots += head.targets.length;
+      for (let t = 0; t < head.targets.length; t++) {
+        const text = signatureText(head, head.targets[t] as Target);
+        if (text === null) continue;
+        const same = byText.get(text);
+        if (same === undefined) byText.set(text, [[head, t]]);
+        else same.push([head, t]);
+      }
     }
-    for (const rules of byText.values()) {
-      if (rules.length < 2) continue;
+    for (const uses of byText.values()) {
+      if (uses.length < 2) continue;
       // One id per phase and text: a list never outlives its phase run anyway.
-      for (const rule of rules) rule.sharedTargets = out.length;
-      out.push({ memo: (rules[0] as Rule).constantOperand, links: linkSet([]), version: 0 });
+      for (const [rule, t] of uses) (rule.sharedTargets ??= new Int32Array(rule.targets.length).fill(-1))[t] = out.length;
+      out.push({ memo: (uses[0] as [Rule, number])[0].constantOperand, links: linkSet([]), version: 0 });
     }
   }
-  return new SharedTargetTable(out, linkCount);
+  return new SharedTargetTable(out, slots);
 }
 
 /**
- * Everything that decides which values a link collects, in order (order decides MATCHED_VAR):
- * targets with keys, key regexes, counts and the names counts show, exclusions, for XML
- * targets the xmlns bindings, and whether the link remembers "no match". null when the link
- * cannot share (no operator, a variable that may change during a phase).
+ * Everything that decides which values `link` collects for `target`: the target with its key,
+ * key regex, count and the name the count shows, the link's exclusions of the same variable,
+ * for XML the xmlns bindings, and whether the link remembers "no match". null when the
+ * target cannot share (a variable that may change during a phase).
  */
-export function signatureText(link: Rule): string | null {
-  if (link.operator === null || link.targets.length === 0) return null;
-  let text = '';
-  let xml = false;
-  for (const t of link.targets) {
-    if (!STABLE_VARIABLES.has(t.variable)) return null;
-    if (t.variable === 'XML') xml = true;
-    text += `${targetText(t)}\u0001`;
-  }
-  text += '\u0002';
-  for (const x of link.exclusions) text += `${selectorText(x)}\u0001`;
-  if (xml) text += `\u0002${link.xmlnsKey}`;
+export function signatureText(link: Rule, target: Target): string | null {
+  if (!STABLE_VARIABLES.has(target.variable)) return null;
+  let text = `${targetText(target)}\u0002`;
+  for (const x of link.exclusions) if (x.variable === target.variable) text += `${selectorText(x)}\u0001`;
+  if (target.variable === 'XML') text += `\u0002${link.xmlnsKey}`;
   // Links that remember "no match" and links that do not filter the list differently.
   return link.constantOperand ? `${text}\u0002memo` : text;
 }

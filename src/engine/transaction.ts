@@ -94,8 +94,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #responseChunks: Buffer[] = [];
   #responseLength = 0;
 
-  /** Target values of a link that collects alone (rule evaluation is not re-entrant). */
-  readonly #scratch = new CollectedValues();
+  /** The lists the link being evaluated reads, in order (#collectAll). */
+  readonly #segments: CollectedValues[] = [];
+  /** Lists for targets a link collects alone, by segment position. */
+  readonly #own: CollectedValues[] = [];
   /** This phase run's number (WafImpl.nextRun): shared target lists from other runs are stale. */
   #runId = -1;
   /** Shared lists built during this phase run, released when it ends. */
@@ -434,109 +436,142 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     // "No match" is remembered per value and link (value-cache.ts): exact when the operand holds
     // no macro, since an operator then reads only its input and writes only on a match (for a
     // negated link, "no match" means the operator matched). Known values are left out while
-    // collecting alone, and skipped here in a shared list (which holds what any link may need).
+    // collecting alone, and skipped here in a shared list (which holds what any reader may need).
     const memo = link.constantOperand;
     const index = link.linkIndex;
-    const list = this.#collectAll(link, head);
-    const n = list.n;
-    if (n === 0) return false;
-    const skipKnown = memo && list !== this.#scratch;
+    const segments = this.#collectAll(link, head);
+    if (segments === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
     const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
     const op = link.operator;
     const negated = link.negated;
     const chain = link.transformations;
     const needRecord = memo || chain.length > 0;
-    let matched = false;
-    const { vars, keys, vals, kinds } = list;
     const cache = this.#cache;
-    for (let i = 0; i < n; i++) {
-      const raw = vals[i] as string;
-      const rec = needRecord ? this.#record(list, i) : null;
-      if (skipKnown && kinds[i] !== KIND_ALWAYS && knownNoMatch(rec as CachedValue, index)) continue;
-      if (link.multiMatch && chain.length > 0) {
-        // The raw value, then every step that changed it (results cached like runChain's).
-        const results = cache.resultsOf(rec as CachedValue);
-        let name: string | null = null;
-        let current = raw;
-        if (op.match(current, this) !== negated) {
-          name = nameOf(vars[i] as string, keys[i] as string | null);
-          this.#onMatch(name, current, actions);
-          matched = true;
-        }
-        for (let j = 0; j < chain.length; j++) {
-          const node = chain[j] as ChainNode;
-          let next = results[node.id];
-          if (next === undefined) {
-            next = node.fn(current);
-            cache.store(rec as CachedValue, results, node.id, next);
-          }
-          if (next === current) continue;
-          current = next;
+    let matched = false;
+    values: for (let s = 0; s < segments; s++) {
+      const list = this.#segments[s] as CollectedValues;
+      const n = list.n;
+      const skipKnown = memo && list.shared;
+      const { vars, keys, vals, kinds } = list;
+      for (let i = 0; i < n; i++) {
+        const raw = vals[i] as string;
+        const rec = needRecord ? this.#record(list, i) : null;
+        if (skipKnown && kinds[i] !== KIND_ALWAYS && knownNoMatch(rec as CachedValue, index)) continue;
+        if (link.multiMatch && chain.length > 0) {
+          // The raw value, then every step that changed it (results cached like runChain's).
+          const results = cache.resultsOf(rec as CachedValue);
+          let name: string | null = null;
+          let current = raw;
           if (op.match(current, this) !== negated) {
-            name ??= nameOf(vars[i] as string, keys[i] as string | null);
+            name = nameOf(vars[i] as string, keys[i] as string | null);
             this.#onMatch(name, current, actions);
             matched = true;
           }
+          for (let j = 0; j < chain.length; j++) {
+            const node = chain[j] as ChainNode;
+            let next = results[node.id];
+            if (next === undefined) {
+              next = node.fn(current);
+              cache.store(rec as CachedValue, results, node.id, next);
+            }
+            if (next === current) continue;
+            current = next;
+            if (op.match(current, this) !== negated) {
+              name ??= nameOf(vars[i] as string, keys[i] as string | null);
+              this.#onMatch(name, current, actions);
+              matched = true;
+            }
+          }
+          if (memo && name === null) cache.rememberNoMatch(rec as CachedValue, index);
+        } else {
+          const value = rec === null || chain.length === 0 ? raw : runChain(raw, rec, chain, cache);
+          if (op.match(value, this) !== negated) {
+            matched = true;
+            this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
+          } else if (memo) {
+            cache.rememberNoMatch(rec as CachedValue, index);
+          }
         }
-        if (memo && name === null) cache.rememberNoMatch(rec as CachedValue, index);
-      } else {
-        const value = rec === null || chain.length === 0 ? raw : runChain(raw, rec, chain, cache);
-        if (op.match(value, this) !== negated) {
-          matched = true;
-          this.#onMatch(nameOf(vars[i] as string, keys[i] as string | null), value, actions);
-        } else if (memo) {
-          cache.rememberNoMatch(rec as CachedValue, index);
-        }
+        if (matched && stopEarly) break values;
       }
-      if (matched && stopEarly) break;
     }
     return matched;
   }
 
   /**
-   * The values `link` reads. Links with a target signature (target-signature.ts) share one
-   * list per phase run and set of ctl target removals: the signature covers only variables
-   * nothing writes during a phase, so what the first link collected is what each later one
-   * would collect (less the values all of them are known not to match). Other links
-   * collect into the scratch list, less the values they are known not to match.
+   * Collects the values `link` reads into #segments, lists read in turn; returns how many.
+   * A target other rules of the phase read alike (target-signature.ts) comes from a list
+   * shared for the phase run: its variable is one nothing writes during a phase, so what
+   * the first reader collected is what each later one would collect (less the values all
+   * of them are known not to match). Other targets, and targets a ctl removal concerns,
+   * are collected into the link's own lists, less the values it is known not to match.
    */
-  #collectAll(link: Rule, head: Rule): CollectedValues {
+  #collectAll(link: Rule, head: Rule): number {
     const mask = this.#targetRemovals === null ? 0 : this.#removalMask(link, head);
     const removals = mask === 0 ? null : this.#removalsOf(mask, head);
-    let shared = link.sharedTargets >= 0 && this.#runId >= 0 && mask !== MASK_UNNAMED;
-    let list = this.#scratch;
-    let memoIndex = -1;
-    let known: LinkSet | null = null;
-    if (shared) {
-      const table = this.#waf.shared;
-      const sig = table.signatures[link.sharedTargets] as SharedTargets;
-      list = table.lists[link.sharedTargets] as CollectedValues;
-      if (list.run === this.#runId && list.removalMask === mask) {
-        if (!sig.memo || table.mayRead(link, list)) return list;
-        // Built for other links: it may lack values this one has not seen. Collect alone,
-        // and have the next lists built for this link too.
-        table.learn(link);
-        shared = false;
-        list = this.#scratch;
-      } else {
-        if (sig.memo && !table.knows(link)) table.learn(link);
-        list.release();
-        (this.#built ??= []).push(list);
-        if (sig.memo) known = sig.links;
-        list.version = sig.version;
+    const ids = this.#runId >= 0 ? link.sharedTargets : null;
+    const memoIndex = link.constantOperand ? link.linkIndex : -1;
+    const targets = link.targets;
+    const segments = this.#segments;
+    let count = 0;
+    let own: CollectedValues | null = null;
+    for (let t = 0; t < targets.length; t++) {
+      const target = targets[t] as Target;
+      const id = ids === null ? -1 : (ids[t] as number);
+      if (id >= 0 && (removals === null || !removesVariable(removals, target.variable))) {
+        const list = this.#sharedList(id, link.targetSlot + t, target, link);
+        if (list !== null) {
+          if (list.n > 0) segments[count++] = list;
+          own = null;
+          continue;
+        }
+      }
+      // Consecutive targets read alone go to one list.
+      if (own === null) {
+        own = this.#ownList(count);
+        own.n = 0;
+        segments[count++] = own;
+      }
+      this.#collect(own, target, link, removals, memoIndex, null);
+      if (own.n === 0 && segments[count - 1] === own) {
+        count--;
+        own = null;
       }
     }
-    if (!shared) {
-      list.n = 0;
-      if (link.constantOperand) memoIndex = link.linkIndex;
+    return count;
+  }
+
+  /**
+   * The shared list of signature `id` for this phase run, collected by the first reader. null
+   * when it was built before the target in `slot` was known to read it: it may then lack values
+   * this reader has not inspected, so the reader collects alone (and later lists include it).
+   */
+  #sharedList(id: number, slot: number, target: Target, link: Rule): CollectedValues | null {
+    const table = this.#waf.shared;
+    const sig = table.signatures[id] as SharedTargets;
+    const list = table.lists[id] as CollectedValues;
+    if (list.run === this.#runId) {
+      if (!sig.memo || table.mayRead(slot, list)) return list;
+      table.learn(id, slot, link.linkIndex);
+      return null;
     }
-    const targets = link.targets;
-    for (let t = 0; t < targets.length; t++) this.#collect(list, targets[t] as Target, link, removals, memoIndex, known);
+    if (sig.memo && !table.knows(slot)) table.learn(id, slot, link.linkIndex);
+    list.release();
+    (this.#built ??= []).push(list);
+    list.version = sig.version;
+    this.#collect(list, target, link, null, -1, sig.memo ? sig.links : null);
     // Marked complete only now: a list left half-built by an error is collected again.
-    if (shared) {
-      list.run = this.#runId;
-      list.removalMask = mask;
+    list.run = this.#runId;
+    return list;
+  }
+
+  /** The link's own list at segment position `i` (rule evaluation is not re-entrant). */
+  #ownList(i: number): CollectedValues {
+    let list = this.#own[i];
+    if (list === undefined) {
+      list = new CollectedValues();
+      this.#own[i] = list;
     }
     return list;
   }
@@ -870,6 +905,12 @@ function selectorMatches(s: { readonly variable: string; readonly key?: string |
   if (s.key !== undefined) return s.key.length === key.length && s.key === key.toLowerCase();
   if (s.keyRegex !== undefined) return s.keyRegex.test(key);
   return true;
+}
+
+/** Whether one of `removals` names `variable`. */
+function removesVariable(removals: readonly TargetSelector[], variable: string): boolean {
+  for (const r of removals) if (r.variable === variable) return true;
+  return false;
 }
 
 function isExcluded(variable: string, key: string, exclusions: readonly Exclusion[], removals: readonly TargetSelector[] | null): boolean {

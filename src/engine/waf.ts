@@ -113,7 +113,7 @@ export class WafImpl implements Waf {
     for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
     this.ruleCount = n;
     this.linkCount = numberLinks(phases);
-    this.shared = assignTargetSignatures(phases, this.linkCount);
+    this.shared = assignTargetSignatures(phases);
     this.#valueCache = new SharedValueCache(chains.size, this.linkCount, DEFAULT_VALUE_CACHE_BYTES);
   }
 
