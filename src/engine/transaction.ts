@@ -440,7 +440,6 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const memo = link.constantOperand;
     const index = link.linkIndex;
     const segments = this.#collectAll(link, head);
-    if (segments === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
     const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
     const op = link.operator;
@@ -527,17 +526,13 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
           continue;
         }
       }
-      // Consecutive targets read alone go to one list.
+      // Consecutive targets read alone go to one list (which may stay empty).
       if (own === null) {
-        own = this.#ownList(count);
+        own = this.#own[count] ?? this.#newOwnList(count);
         own.n = 0;
         segments[count++] = own;
       }
       this.#collect(own, target, link, removals, memoIndex, null);
-      if (own.n === 0 && segments[count - 1] === own) {
-        count--;
-        own = null;
-      }
     }
     return count;
   }
@@ -566,13 +561,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     return list;
   }
 
-  /** The link's own list at segment position `i` (rule evaluation is not re-entrant). */
-  #ownList(i: number): CollectedValues {
-    let list = this.#own[i];
-    if (list === undefined) {
-      list = new CollectedValues();
-      this.#own[i] = list;
-    }
+  /** A new list for targets a link collects alone, at segment position `i`. */
+  #newOwnList(i: number): CollectedValues {
+    const list = new CollectedValues();
+    this.#own[i] = list;
     return list;
   }
 
