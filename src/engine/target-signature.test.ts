@@ -172,4 +172,24 @@ describe('target signatures (which rules share one collected target list)', () =
       assert.deepEqual(tx.matchedRules.map((m) => [m.id, m.matchedVar, m.matchedValue]), [[1, 'ARGS:x', 'eve'], [2, 'ARGS:x', 'eve']]);
     }
   });
+
+  it('XML targets share only with the same xmlns bindings', () => {
+    const w = waf(
+      'SecRule REQUEST_HEADERS:Content-Type "@rx xml" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"',
+      'SecRule XML://a:v "@rx evil" "id:2,phase:2,pass,log,xmlns:a=urn:one"',
+      'SecRule XML://a:v "@rx evil" "id:3,phase:2,pass,log,xmlns:a=urn:one"',
+      'SecRule XML://a:v "@rx evil" "id:4,phase:2,pass,log,xmlns:a=urn:two"',
+      'SecRule XML://a:v "@rx evil" "id:5,phase:2,pass,log,xmlns:a=urn:two"',
+    );
+    assert.equal(rule(w, 2).sharedTargets?.[0], rule(w, 3).sharedTargets?.[0]);
+    assert.notEqual(rule(w, 2).sharedTargets?.[0], rule(w, 4).sharedTargets?.[0]);
+    const xml = (uri: string): RequestSpec => {
+      const body = `<r xmlns:p="${uri}"><p:v>evil</p:v></r>`;
+      return { method: 'POST', uri: '/', headers: [['Host', 'x'], ['Content-Type', 'text/xml'], ['Content-Length', String(body.length)]], body };
+    };
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(ids(w, xml('urn:one')), [2, 3]);
+      assert.deepEqual(ids(w, xml('urn:two')), [4, 5]);
+    }
+  });
 });
