@@ -440,6 +440,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const memo = link.constantOperand;
     const index = link.linkIndex;
     const segments = this.#collectAll(link, head);
+    if (segments === 0) return false;
     // Stop at the first match when this link ends a chain whose disruptive action would interrupt (v2).
     const stopEarly = link.next === null && this.#ruleEngine === 'On' && head.disruptive !== 'pass' && head.disruptive !== 'allow';
     const op = link.operator;
@@ -507,9 +508,21 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
    * are collected into the link's own lists, less the values it is known not to match.
    */
   #collectAll(link: Rule, head: Rule): number {
-    const mask = this.#targetRemovals === null ? 0 : this.#removalMask(link, head);
-    const removals = mask === 0 ? null : this.#removalsOf(mask, head);
+    const removals = this.#targetRemovals === null ? null : this.#removalsFor(link, head);
     const ids = this.#runId >= 0 ? link.sharedTargets : null;
+    if (ids !== null) return this.#collectSegments(link, ids, removals);
+    // Nothing shared (most rules): one list of the link's own. Kept small enough to inline.
+    const own = this.#own[0] ?? this.#newOwnList(0);
+    own.n = 0;
+    const targets = link.targets;
+    const memoIndex = link.constantOperand ? link.linkIndex : -1;
+    for (let t = 0; t < targets.length; t++) this.#collect(own, targets[t] as Target, link, removals, memoIndex, null);
+    this.#segments[0] = own;
+    return own.n === 0 ? 0 : 1;
+  }
+
+  /** #collectAll for a link with shared targets (`ids`, Rule.sharedTargets). */
+  #collectSegments(link: Rule, ids: Int32Array, removals: readonly TargetSelector[] | null): number {
     const memoIndex = link.constantOperand ? link.linkIndex : -1;
     const targets = link.targets;
     const segments = this.#segments;
@@ -517,7 +530,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     let own: CollectedValues | null = null;
     for (let t = 0; t < targets.length; t++) {
       const target = targets[t] as Target;
-      const id = ids === null ? -1 : (ids[t] as number);
+      const id = ids[t] as number;
       if (id >= 0 && (removals === null || !removesVariable(removals, target.variable))) {
         const list = this.#sharedList(id, link.targetSlot + t, target, link);
         if (list !== null) {
@@ -695,6 +708,12 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     let reads = false;
     for (let j = 0; j < targets.length && !reads; j++) reads = (targets[j] as Target).variable === r.target.variable;
     return reads && this.#waf.selects(r.selector, head, r.picks as (selector: object, rule: Rule) => boolean);
+  }
+
+  /** The ctl target removals that concern `link` of rule `head`, or null when none does. */
+  #removalsFor(link: Rule, head: Rule): TargetSelector[] | null {
+    const mask = this.#removalMask(link, head);
+    return mask === 0 ? null : this.#removalsOf(mask, head);
   }
 
   /** The target removals of a mask from #removalMask (MASK_UNNAMED: worked out for `head` each time). */
