@@ -8,6 +8,8 @@
  * match is logged and the disruptive action applied. DetectionOnly keeps the
  * first would-be interruption and never disrupts; Off runs nothing.
  * Errors inside an operator are caught per rule and recorded, never thrown.
+ * Targets that other rules of the phase read alike come from lists shared for
+ * the phase run (target-signature.ts).
  */
 import type { Interruption, MatchedRule, RuleEngineMode, RuleRuntimeError, Transaction } from './api.ts';
 import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
@@ -49,7 +51,7 @@ const byMsg = (pattern: RegExp, rule: Rule): boolean => rule.msg !== undefined &
 const NO_VALUE_NAME = '';
 /** Removals a mask can name (bits of an int32 above the sign); rulesets rarely add more than a few. */
 const MAX_MASKED_REMOVALS = 30;
-/** The mask of a link with a removal past MAX_MASKED_REMOVALS: never shares its target list. */
+/** The mask of a link with a removal past MAX_MASKED_REMOVALS: its removal list is made afresh each time. */
 const MASK_UNNAMED = -1;
 /** TX keys of the regex captures 0-9. */
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
