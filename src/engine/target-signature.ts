@@ -1,6 +1,6 @@
 /**
- * Target signatures: which rule links read exactly the same values, so that one
- * phase can collect them once (transaction.ts keeps the shared lists).
+ * Target signatures: which rule targets read exactly the same values, so that one
+ * phase run can collect them once (transaction.ts reads the shared lists).
  *
  * CRS gives ~100 rules the same long target list (REQUEST_COOKIES|REQUEST_COOKIES_NAMES|
  * ARGS_NAMES|ARGS|XML:/*|...), and many more the same targets in other orders and
@@ -16,9 +16,9 @@
  * MATCHED_VAR(S), HIGHEST_SEVERITY, RULE, REQBODY_PROCESSOR (ctl:requestBodyProcessor),
  * MSC_PCRE_LIMITS_EXCEEDED, DURATION. A shared list therefore lives for one phase run.
  *
- * A shared list leaves out the values that every link of the signature is known not to
- * match (value-cache.ts): the names and values that repeat from request to request, so
- * each link walks only the values some link has not inspected yet, and checks its own bit.
+ * A shared list leaves out the values that every rule reading it is known not to match
+ * (value-cache.ts): the names and values that repeat from request to request, so each
+ * rule walks only the values some reader has not inspected yet, and checks its own bit.
  */
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { CollectedValues } from './collected-values.ts';
