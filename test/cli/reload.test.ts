@@ -44,7 +44,10 @@ test('requests are answered while CRS reloads; the switch is atomic; a broken fi
     const seen: number[] = [];
     while (!done && seen.length < 10_000) seen.push(await statusOf(port, '/', { 'x-block': 'a' }));
     assert.deepEqual(await reloading, { ok: true, rules: picket.waf.ruleCount });
-    assert.ok(seen.length >= 3, `only ${seen.length} requests answered during the reload`);
+    // A reload that blocked the event loop would let exactly one request through: the one sent before it
+    // started, answered after it ended. A second CRS compile reuses parsed files and regexes (~50-100 ms),
+    // so only a few requests fit in; how short the slices are is measured by test/engine/async-load.test.ts.
+    assert.ok(seen.length >= 2, `only ${seen.length} request answered during the reload: it blocked the event loop`);
     console.log(`# ${seen.length} requests answered during the CRS reload`);
     // Old ruleset (403 for a) until the switch, then the new one (200 for a); never back.
     const firstNew = seen.indexOf(200);
