@@ -33,18 +33,8 @@ export class CollectedValues {
   /** Shared lists: the version of the signature's links it was built for (target-signature.ts). */
   version = 0;
 
-  push(kind: number, variable: string, key: string | null, value: string, entry: Entry | null): void {
-    const i = this.n++;
-    this.kinds[i] = kind;
-    this.vars[i] = variable;
-    this.keys[i] = key;
-    this.vals[i] = value;
-    this.ents[i] = entry;
-    this.recs[i] = null;
-  }
-
-  /** push() for a value whose cache record is known already. */
-  pushKnown(kind: number, variable: string, key: string | null, value: string, entry: Entry | null, rec: CachedValue): void {
+  /** Appends a value; `rec` is its cache record when already known (else found on first need). */
+  push(kind: number, variable: string, key: string | null, value: string, entry: Entry | null, rec: CachedValue | null = null): void {
     const i = this.n++;
     this.kinds[i] = kind;
     this.vars[i] = variable;

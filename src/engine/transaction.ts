@@ -633,7 +633,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       else if (memoIndex < 0 && known === null) list.push(KIND_VALUE, variable, null, resolved, null);
       else {
         const rec = this.#cache.get(resolved);
-        if (!isKnown(rec, memoIndex, known)) list.pushKnown(KIND_VALUE, variable, null, resolved, null, rec);
+        if (!isKnown(rec, memoIndex, known)) list.push(KIND_VALUE, variable, null, resolved, null, rec);
       }
       return;
     }
@@ -650,7 +650,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       else if (memoIndex < 0 && known === null) list.push(KIND_ENTRY, variable, e.key, e.value, e);
       else {
         const rec = this.#entryRecord(e);
-        if (!isKnown(rec, memoIndex, known)) list.pushKnown(KIND_ENTRY, variable, e.key, e.value, e, rec);
+        if (!isKnown(rec, memoIndex, known)) list.push(KIND_ENTRY, variable, e.key, e.value, e, rec);
       }
     }
     if (target.count) list.push(KIND_ALWAYS, target.countName, null, String(count), null);
