@@ -22,6 +22,7 @@
  */
 import type { Exclusion, Rule, Target } from './rule.ts';
 import { CollectedValues } from './collected-values.ts';
+import { screenPlan, type ScreenPlan } from './byte-screen.ts';
 import { linkSet, type LinkSet } from './value-cache.ts';
 
 /**
@@ -60,6 +61,9 @@ export interface SharedTargets {
   links: LinkSet;
   /** Bumped when `links` grows. */
   version: number;
+  /** The byte screen of `links` (byte-screen.ts), as of `links` version `planVersion`. */
+  plan: ScreenPlan | null;
+  planVersion: number;
 }
 
 /**
@@ -72,9 +76,12 @@ export class SharedTargetTable {
   readonly lists: readonly CollectedValues[];
   /** Per slot: the version of its signature's `links` that added its rule, 0 before. */
   readonly #since: Int32Array;
+  /** Rule links by Rule.linkIndex. */
+  readonly #links: readonly Rule[];
 
-  constructor(signatures: SharedTargets[], slots: number) {
+  constructor(signatures: SharedTargets[], slots: number, links: readonly Rule[]) {
     this.signatures = signatures;
+    this.#links = links;
     this.lists = signatures.map(() => {
       const list = new CollectedValues();
       list.shared = true;
@@ -92,6 +99,21 @@ export class SharedTargetTable {
   /** Whether the target in `slot` is among those its signature's lists are built for. */
   knows(slot: number): boolean {
     return this.#since[slot] !== 0;
+  }
+
+  /** The byte screen of the rules seen reading signature `id`, or null when none can be screened. */
+  screen(id: number): ScreenPlan | null {
+    const sig = this.signatures[id] as SharedTargets;
+    if (sig.planVersion !== sig.version) {
+      const readers: Rule[] = [];
+      const { words, masks } = sig.links;
+      for (let k = 0; k < words.length; k++) {
+        for (let b = 0; b < 32; b++) if (((masks[k] as number) & (1 << b)) !== 0) readers.push(this.#links[(words[k] as number) * 32 + b] as Rule);
+      }
+      sig.plan = screenPlan(readers);
+      sig.planVersion = sig.version;
+    }
+    return sig.plan;
   }
 
   /** Adds the target in `slot` (of the rule numbered `linkIndex`) to those lists of signature `id` are built for. */
@@ -116,7 +138,7 @@ export class SharedTargetTable {
  * (Rule.sharedTargets); the others get -1. Chained links never share: they run only when
  * their head matched, so they would rarely learn values (see SharedTargets.links).
  */
-export function assignTargetSignatures(phases: readonly (readonly Rule[])[]): SharedTargetTable {
+export function assignTargetSignatures(phases: readonly (readonly Rule[])[], links: readonly Rule[]): SharedTargetTable {
   const out: SharedTargets[] = [];
   let slots = 0;
   for (let phase = 0; phase < phases.length; phase++) {
@@ -137,10 +159,10 @@ export function assignTargetSignatures(phases: readonly (readonly Rule[])[]): Sh
       if (uses.length < 2) continue;
       // One id per phase and text: a list never outlives its phase run anyway.
       for (const [rule, t] of uses) (rule.sharedTargets ??= new Int32Array(rule.targets.length).fill(-1))[t] = out.length;
-      out.push({ memo: (uses[0] as [Rule, number])[0].constantOperand, links: linkSet([]), version: 0 });
+      out.push({ memo: (uses[0] as [Rule, number])[0].constantOperand, links: linkSet([]), version: 0, plan: null, planVersion: 0 });
     }
   }
-  return new SharedTargetTable(out, slots);
+  return new SharedTargetTable(out, slots, links);
 }
 
 /**

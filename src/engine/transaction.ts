@@ -16,6 +16,7 @@ import type { ActionHost, IdRange, TargetSelector } from './actions/types.ts';
 import { idInRanges } from './actions/types.ts';
 import { evaluateXpath } from './body/index.ts';
 import type { XmlDocument } from './body/index.ts';
+import { screenValue, type ScreenPlan } from './byte-screen.ts';
 import { CollectedValues, KIND_ALWAYS, KIND_ENTRY, KIND_VALUE } from './collected-values.ts';
 import type { Entry } from './collections/types.ts';
 import { VarCollection } from './collections/var-collection.ts';
@@ -111,7 +112,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     this.#waf = waf;
     this.id = id;
     const c = waf.config;
-    this.#cache = new TransactionValueCache(waf.valueCache, waf.chains.size, waf.linkCount);
+    this.#cache = new TransactionValueCache(waf.valueCache, waf.chains.size, waf.noMatchBits);
     this.#ruleEngine = c.ruleEngine;
     this.#requestBodyAccess = c.requestBodyAccess;
     this.#responseBodyAccess = c.responseBodyAccess;
@@ -571,9 +572,27 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     (this.#built ??= []).push(list);
     list.version = sig.version;
     this.#collect(list, target, link, null, -1, sig.memo ? sig.links : null);
+    if (sig.memo && this.#waf.byteScreen) this.#screen(list, table.screen(id), this.#waf.linkCount + id);
     // Marked complete only now: a list left half-built by an error is collected again.
     list.run = this.#runId;
     return list;
+  }
+
+  /**
+   * Screens the values of a new shared list (byte-screen.ts): its readers whose needed bytes
+   * a value cannot hold know "no match" before they visit it. Bit `mark` of a value's noMatch
+   * set says it was screened for this list's signature already.
+   */
+  #screen(list: CollectedValues, plan: ScreenPlan | null, mark: number): void {
+    if (plan === null) return;
+    const cache = this.#cache;
+    for (let i = 0; i < list.n; i++) {
+      if (list.kinds[i] === KIND_ALWAYS) continue;
+      const rec = this.#record(list, i);
+      if (knownNoMatch(rec, mark)) continue;
+      screenValue(plan, list.vals[i] as string, rec, cache);
+      cache.rememberNoMatch(rec, mark);
+    }
   }
 
   /** A new list for targets a link collects alone, at segment position `i`. */

@@ -31,7 +31,11 @@ export interface CachedValue {
   readonly owner: SharedValueCache | TransactionValueCache;
   /** Result of each chain node for this value, indexed by node id; null until a chain runs. */
   results: (string | undefined)[] | null;
-  /** Bit per rule link (Rule.linkIndex): its operator is known not to match this value in any form. */
+  /**
+   * Bit per rule link (Rule.linkIndex): its operator is known not to match this value in any
+   * form. Past the links, a bit per shared target signature: the value was screened for it
+   * (byte-screen.ts).
+   */
   noMatch: Uint32Array | null;
 }
 
@@ -39,7 +43,7 @@ export interface CachedValue {
 export class SharedValueCache {
   /** Chain nodes in the ruleset's registry: the length of every results array. */
   readonly nodeCount: number;
-  /** Rule links in the ruleset: bits in every noMatch set. */
+  /** Bits in every noMatch set: one per rule link, then the screen marks (WafImpl.noMatchBits). */
   readonly linkCount: number;
   readonly budgetBytes: number;
   #young = new Map<string, CachedValue>();
@@ -169,13 +173,25 @@ export class TransactionValueCache {
 
   /** Records that link `index` does not match the value of `rec`. */
   rememberNoMatch(rec: CachedValue, index: number): void {
-    let bits = rec.noMatch;
-    if (bits === null) {
-      bits = new Uint32Array((this.linkCount + 31) >>> 5);
-      rec.noMatch = bits;
-      if (rec.owner !== this) (rec.owner as SharedValueCache).charge(bits.byteLength + 64);
-    }
+    const bits = rec.noMatch ?? this.#newNoMatch(rec);
     bits[index >>> 5] = (bits[index >>> 5] as number) | (1 << (index & 31));
+  }
+
+  /** Records that no link of `links` matches the value of `rec`. */
+  rememberNoMatchAll(rec: CachedValue, links: LinkSet): void {
+    const bits = rec.noMatch ?? this.#newNoMatch(rec);
+    const { words, masks } = links;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k] as number;
+      bits[w] = (bits[w] as number) | (masks[k] as number);
+    }
+  }
+
+  #newNoMatch(rec: CachedValue): Uint32Array {
+    const bits = new Uint32Array((this.linkCount + 31) >>> 5);
+    rec.noMatch = bits;
+    if (rec.owner !== this) (rec.owner as SharedValueCache).charge(bits.byteLength + 64);
+    return bits;
   }
 }
 

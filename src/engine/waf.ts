@@ -85,9 +85,13 @@ export class WafImpl implements Waf {
   readonly chains: ChainRegistry;
   /** Rule links (heads and chained links) in the ruleset, each numbered by Rule.linkIndex. */
   readonly linkCount: number;
+  /** Bits of a value's noMatch set: one per link, then one screen mark per shared signature (byte-screen.ts). */
+  readonly noMatchBits: number;
   /** Target lists shared by rules that read the same (target-signature.ts). */
   readonly shared: SharedTargetTable;
   #runs = 0;
+  /** Whether shared lists screen their new values (byte-screen.ts); off only to measure it or test that it changes nothing. */
+  byteScreen = true;
   /** Values inspected by earlier transactions (value-cache.ts); null when disabled. */
   #valueCache: SharedValueCache | null;
   readonly #selections = new WeakMap<object, Int8Array>();
@@ -112,9 +116,11 @@ export class WafImpl implements Waf {
     let n = 0;
     for (const list of phases) for (const r of list) if (r.marker === undefined && !r.removed) n++;
     this.ruleCount = n;
-    this.linkCount = numberLinks(phases);
-    this.shared = assignTargetSignatures(phases);
-    this.#valueCache = new SharedValueCache(chains.size, this.linkCount, DEFAULT_VALUE_CACHE_BYTES);
+    const links = numberLinks(phases);
+    this.linkCount = links.length;
+    this.shared = assignTargetSignatures(phases, links);
+    this.noMatchBits = this.linkCount + this.shared.signatures.length;
+    this.#valueCache = new SharedValueCache(chains.size, this.noMatchBits, DEFAULT_VALUE_CACHE_BYTES);
   }
 
   get valueCache(): SharedValueCache | null {
@@ -163,7 +169,7 @@ export class WafImpl implements Waf {
 
   /** Sets the byte budget of the cross-transaction value cache (0 disables it), starting empty. */
   setValueCacheBudget(bytes: number): void {
-    this.#valueCache = bytes > 0 ? new SharedValueCache(this.chains.size, this.linkCount, bytes) : null;
+    this.#valueCache = bytes > 0 ? new SharedValueCache(this.chains.size, this.noMatchBits, bytes) : null;
   }
 
   newTransaction(id: string): Transaction {
@@ -171,14 +177,19 @@ export class WafImpl implements Waf {
   }
 }
 
-/** Gives every link of every rule a dense index; returns how many there are. */
-function numberLinks(phases: readonly (readonly Rule[])[]): number {
-  let next = 0;
+/** Gives every link of every rule a dense index; returns the links by index. */
+function numberLinks(phases: readonly (readonly Rule[])[]): Rule[] {
+  const links: Rule[] = [];
   for (const list of phases) {
     for (const head of list) {
       // Markers sit in every phase: number each rule once.
-      for (let link: Rule | null = head; link !== null; link = link.next) if (link.linkIndex < 0) link.linkIndex = next++;
+      for (let link: Rule | null = head; link !== null; link = link.next) {
+        if (link.linkIndex < 0) {
+          link.linkIndex = links.length;
+          links.push(link);
+        }
+      }
     }
   }
-  return next;
+  return links;
 }

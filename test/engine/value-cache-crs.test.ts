@@ -1,8 +1,9 @@
 /**
- * The cross-transaction value cache (src/engine/value-cache.ts) must not change
- * a single CRS verdict: requests mixing repeated and new benign and attack values
- * go through CRS at paranoia level 2 with the cache and without it, and every
- * matched rule id, anomaly score and interruption must be the same.
+ * The cross-transaction value cache (src/engine/value-cache.ts) and the byte screen
+ * (src/engine/byte-screen.ts) must not change a single CRS verdict: requests mixing
+ * repeated and new benign and attack values go through CRS at paranoia level 2 with
+ * each and without it, and every matched rule id, anomaly score and interruption
+ * must be the same.
  */
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { resolve } from 'node:path';
 import { it } from 'node:test';
 import { createWaf } from '../../src/engine/index.ts';
 import type { Waf } from '../../src/engine/api.ts';
+import type { WafImpl } from '../../src/engine/waf.ts';
 import { runRequest } from './harness.ts';
 
 const CRS = resolve(import.meta.dirname, '../../../shared/crs-4.28.0');
@@ -35,8 +37,13 @@ function load(): Waf {
   ]);
 }
 
-function verdict(waf: Waf, uri: string, referer: string): string {
-  const tx = runRequest(waf, { method: 'GET', uri, headers: [...HEADERS, ['Referer', referer]] });
+function verdict(waf: Waf, uri: string, referer: string, body?: string): string {
+  const tx = runRequest(
+    waf,
+    body === undefined
+      ? { method: 'GET', uri, headers: [...HEADERS, ['Referer', referer]] }
+      : { method: 'POST', uri, headers: [...HEADERS, ['Referer', referer], ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)]], body },
+  );
   const ids = tx.matchedRules.map((m) => `${m.id}@${m.matchedVar}`).join(' ');
   return `${ids} | score ${tx.txValue('blocking_inbound_anomaly_score')} | ${tx.interruption?.status ?? 'pass'}`;
 }
@@ -61,4 +68,29 @@ it('CRS PL2 gives the same verdicts with and without the value cache', () => {
   }
   // The mix must exercise both sides of the rules.
   assert.ok(blocked > 20 && blocked < 150, `${blocked} of 150 requests blocked`);
+});
+
+it('CRS PL2 gives the same verdicts with and without the byte screen', () => {
+  assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
+  const screened = load() as WafImpl;
+  const plain = load() as WafImpl;
+  plain.byteScreen = false;
+  // Without the value cache, every transaction screens its values anew.
+  for (const w of [screened, plain]) w.setValueCacheBudget(0);
+  let seed = 7;
+  const pick = (): string => {
+    seed = (seed * 48271) % 2147483647;
+    return VALUES[seed % VALUES.length] as string;
+  };
+  let blocked = 0;
+  for (let i = 0; i < 120; i++) {
+    const uri = `/cart/${pick()}?id=${pick()}`;
+    const referer = `https://shop.example.com/?from=${pick()}`;
+    const body = `name=${pick()}&note=${pick()}&${pick()}=${pick()}`;
+    const get = i % 2 === 0;
+    const expected = verdict(plain, uri, referer, get ? undefined : body);
+    assert.equal(verdict(screened, uri, referer, get ? undefined : body), expected, `${uri} ${get ? '' : body}`);
+    if (!expected.endsWith('pass')) blocked++;
+  }
+  assert.ok(blocked > 20 && blocked < 120, `${blocked} of 120 requests blocked`);
 });

@@ -84,7 +84,6 @@ export const rx: OperatorFactory = (argument, context) => {
     if (!macro.isConstant) return dynamicRx(macro);
   }
   const compiled = compileOrThrow(argument, context);
-  return {
-    match: (input, state) => matchRegex(compiled, input, state),
-  };
+  const match = (input: string, state: MatchState): boolean => matchRegex(compiled, input, state);
+  return compiled.requiredWords === undefined ? { match } : { match, requiredBytes: compiled.requiredWords };
 };

@@ -30,6 +30,13 @@ export interface MatchState extends MacroSource {
 /** A compiled operator. `input` is a byte string (see transformations/types.ts). */
 export interface Operator {
   match(input: string, state: MatchState): boolean;
+  /**
+   * Byte sets of which every matching input holds at least one byte each, as 8 words
+   * of 32 bits per set (bit c & 31 of word c >>> 5 is byte c); absent when there are
+   * none. They hold for byte strings only: a character above 0xFF rules nothing out.
+   * The engine screens new values with them (byte-screen.ts).
+   */
+  readonly requiredBytes?: Int32Array;
 }
 
 /**
