@@ -17,9 +17,11 @@
  * Closed loop, in interleaved rounds (bench/rounds.ts), because this kind
  * of machine is noisy (the hypervisor steals time, throughput of one server
  * moves by 20-30% from one minute to the next). Right after start each
- * engine gets an unmeasured start-up warm-up with every workload (picket's
- * JIT and caches still settle during the first seconds; nginx's do not
- * need it, and it costs them nothing). Then, for each workload, each
+ * engine gets an unmeasured start-up warm-up of `startupWarmupMs` (default
+ * 3 s) with every workload: picket's JIT and value cache settle during its
+ * first ~10 s of traffic (measured: CPU per GET falls from ~2 ms in the first
+ * second to ~0.55-0.65 ms), and a long-running server does not pay that per
+ * request; nginx's needs none, and it costs them nothing. Then, for each workload, each
  * engine gets another unmeasured warm-up, then R rounds (default 3) each
  * measure both engines for `roundMs` back to back, alternating which goes
  * first (AB, BA, AB). Every round sends a new seeded stream of distinct
@@ -44,7 +46,7 @@
  * nginx + ModSecurity is started by bench/nginx-modsecurity.ts. Without
  * nginx or the module this part is skipped with a loud message.
  *
- * Run alone: node bench/modsecurity.bench.ts [--round 2s] [--rounds 3] [--warmup 1s] [--connections 16] [--latency-only]
+ * Run alone: node bench/modsecurity.bench.ts [--round 2s] [--rounds 3] [--warmup 1s] [--startup-warmup 3s] [--connections 16] [--latency-only]
  */
 import { parseArgs } from 'node:util';
 import { formatLoad, parseDurationMs, runLoad, type LoadResult } from './load.ts';
@@ -67,6 +69,8 @@ export interface ModsecBenchOptions {
    * workload) and again before each workload's first round (default 1000 ms).
    */
   readonly warmupMs?: number;
+  /** Unmeasured closed-loop warm-up per engine and workload right after start (default 3000 ms). */
+  readonly startupWarmupMs?: number;
   readonly connections: number;
   readonly maxRequests: number;
   /** Server processes and CPUs for each server (default 1). */
@@ -90,6 +94,7 @@ export interface LatencyOptions {
 
 export const DEFAULT_LATENCY: LatencyOptions = { workloads: [GET_QUERY, JSON_POST], fraction: 0.8, durationMs: 5000, p99TargetMs: 5 };
 export const DEFAULT_ROUNDS = 3;
+export const DEFAULT_STARTUP_WARMUP_MS = 3000;
 
 /** Issue 3: picket's throughput at least 5× nginx + ModSecurity's on every workload. */
 const TARGET_RATIO = 5;
@@ -184,12 +189,12 @@ function assertSameProcesses(server: Server): void {
   if (now !== then) throw new Error(`${server.engine}: server processes changed during the run (${then} → ${now}); see its output:\n${server.child.output()}`);
 }
 
-async function warmUp(server: Server, workload: Workload, seed: number, options: ModsecBenchOptions): Promise<LoadResult> {
+async function warmUp(server: Server, workload: Workload, seed: number, options: ModsecBenchOptions, durationMs: number): Promise<LoadResult> {
   return runLoad({
     url: `http://127.0.0.1:${server.child.port}/`,
     requests: requestStream(workload, seed),
     connections: options.connections,
-    durationMs: options.warmupMs ?? 1000,
+    durationMs,
     maxRequests: options.maxRequests,
     warmupRequests: 0,
   });
@@ -313,13 +318,13 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       }
       for (const server of servers) {
         for (const w of workloads) {
-          const warm = await warmUp(server, w, START_WARMUP_SEED, options);
+          const warm = await warmUp(server, w, START_WARMUP_SEED, options, options.startupWarmupMs ?? DEFAULT_STARTUP_WARMUP_MS);
           log(`${server.engine} ${w.name}: start-up warm-up ${formatLoad(warm)}`);
         }
       }
       for (const w of workloads) {
         for (const server of servers) {
-          const warm = await warmUp(server, w, WARMUP_SEED, options);
+          const warm = await warmUp(server, w, WARMUP_SEED, options, options.warmupMs ?? 1000);
           log(`${server.engine} ${w.name}: warm-up ${formatLoad(warm)}`);
           rounds.set(key(server.engine, w), []);
         }
@@ -388,10 +393,11 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     ];
   });
   const warmupS = (options.warmupMs ?? 1000) / 1000;
+  const startupS = (options.startupWarmupMs ?? DEFAULT_STARTUP_WARMUP_MS) / 1000;
   printTable(
     `picket vs nginx + ModSecurity v3, CRS 4.28 PL1, ${cores} server core${cores === 1 ? '' : 's'} each (${processes}); ${pinning.note}; ` +
       `closed loop, ${options.connections} connections, ${roundCount} interleaved round${roundCount === 1 ? '' : 's'} (AB, BA, ...) of ` +
-      `${options.roundMs / 1000} s per engine after ${warmupS} s warm-ups (one per workload at start, one before each workload's rounds), a new request sequence each round (the same for both); ` +
+      `${options.roundMs / 1000} s per engine after warm-ups (${startupS} s per workload at start, ${warmupS} s before each workload's rounds), a new request sequence each round (the same for both); ` +
       `per engine the median round (req/s, p99, CPU s per 1k requests of the server, core use); req/s ratio = median of per-round ratios (min–max), ` +
       `≥${TARGET_RATIO}× judged on the MINIMUM per-round ratio; CPU ratio = median per-round picket/modsec CPU s/1k; ` +
       `steal = % of the server/load CPUs' time taken by the hypervisor, others = % of the server CPUs' time used by other processes, worst window each; ${machine}`,
@@ -440,6 +446,7 @@ if (import.meta.main) {
       round: { type: 'string', default: '2s' },
       rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
       warmup: { type: 'string', default: '1s' },
+      'startup-warmup': { type: 'string', default: `${DEFAULT_STARTUP_WARMUP_MS / 1000}s` },
       connections: { type: 'string', default: '16' },
       max: { type: 'string', default: '200000' },
       cores: { type: 'string', default: '1' },
@@ -451,6 +458,7 @@ if (import.meta.main) {
     roundMs: parseDurationMs(values.round),
     rounds: Number(values.rounds),
     warmupMs: parseDurationMs(values.warmup),
+    startupWarmupMs: parseDurationMs(values['startup-warmup']),
     connections: Number(values.connections),
     maxRequests: Number(values.max),
     serverCores: Number(values.cores),

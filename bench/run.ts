@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine.bench.ts';
-import { DEFAULT_LATENCY, DEFAULT_ROUNDS, runModsecBench } from './modsecurity.bench.ts';
+import { DEFAULT_LATENCY, DEFAULT_ROUNDS, DEFAULT_STARTUP_WARMUP_MS, runModsecBench } from './modsecurity.bench.ts';
 import { runProxyBench } from './proxy.bench.ts';
 
 const PARTS = ['primitives', 'libinjection', 'engine', 'proxy', 'modsecurity', 'latency'] as const;
@@ -78,7 +78,10 @@ async function main(): Promise<void> {
       else if (part === 'proxy') await runProxyBench({ durationMs: 5000 * scale, connections: 16, maxRequests: 200_000, log });
       else {
         const latency = { ...DEFAULT_LATENCY, durationMs: DEFAULT_LATENCY.durationMs * scale };
-        const common = { roundMs: 2000 * scale, rounds, warmupMs: 1000 * scale, connections: 16, maxRequests: 200_000, serverCores, latency, log };
+        const common = {
+          roundMs: 2000 * scale, rounds, warmupMs: 1000 * scale, startupWarmupMs: DEFAULT_STARTUP_WARMUP_MS * scale,
+          connections: 16, maxRequests: 200_000, serverCores, latency, log,
+        };
         if (part === 'modsecurity') await runModsecBench(common);
         else await runModsecBench({ ...common, workloads: DEFAULT_LATENCY.workloads });
       }
