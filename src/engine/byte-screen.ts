@@ -20,17 +20,25 @@
  */
 import type { Rule } from './rule.ts';
 import type { ChainNode } from './transform-chain.ts';
-import { BYTE_SET_WORDS, fillByteSet, presenceTransfer, type ByteSet, type PresenceTransfer } from './transformations/byte-presence.ts';
-import { linkSet, type CachedValue, type LinkSet, type TransactionValueCache } from './value-cache.ts';
+import { BYTE_SET_WORDS, fillByteSet, presenceTransfer, SUBSET, type ByteSet, type PresenceTransfer } from './transformations/byte-presence.ts';
+import { linkSet, type CachedValue, type TransactionValueCache } from './value-cache.ts';
 
-/** The readers of one transformation chain: the distinct byte sets they need, and who needs each. */
+/**
+ * The readers whose chains do the same to a value's bytes (the same presence transfers, less
+ * those that leave the set as it is): the distinct byte sets they need, and who needs each.
+ */
 interface ScreenGroup {
-  /** The chain's presence transfers, in order. */
+  /** The presence transfers, in order. */
   readonly transfers: readonly PresenceTransfer[];
   /** The distinct sets, BYTE_SET_WORDS words each. */
   readonly sets: Int32Array;
-  /** Per set, the links that need it, as words of a noMatch set (value-cache.ts). */
-  readonly neededBy: readonly LinkSet[];
+  /**
+   * Per set u, the links that need it, as words of a noMatch set (value-cache.ts): the word
+   * indexes `words[k]` and their bits `masks[k]` for k from `starts[u]` to `starts[u + 1]`.
+   */
+  readonly starts: Int32Array;
+  readonly words: Int32Array;
+  readonly masks: Int32Array;
 }
 
 /** What to screen a shared list's new values for: its readers, grouped by chain. */
@@ -44,21 +52,23 @@ function screenable(link: Rule): boolean {
 }
 
 interface GroupDraft {
-  readonly chain: readonly ChainNode[];
+  readonly transfers: readonly PresenceTransfer[];
   /** Set words as text → the set and the links that need it. */
   readonly sets: Map<string, { set: Int32Array; links: number[] }>;
 }
 
 /** The plan for `readers` (rule links), or null when none of them can be screened. */
 export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
-  const byChain = new Map<string, GroupDraft>();
+  const byEffect = new Map<string, GroupDraft>();
+  const transferIds = new Map<PresenceTransfer, number>();
   for (const link of readers) {
     if (!screenable(link)) continue;
-    const key = link.transformations.map((n) => n.id).join(',');
-    let group = byChain.get(key);
+    const transfers = effectOf(link.transformations);
+    const key = transfers.map((f) => transferIds.get(f) ?? (transferIds.set(f, transferIds.size), transferIds.size - 1)).join(',');
+    let group = byEffect.get(key);
     if (group === undefined) {
-      group = { chain: link.transformations, sets: new Map() };
-      byChain.set(key, group);
+      group = { transfers, sets: new Map() };
+      byEffect.set(key, group);
     }
     const words = link.operator?.requiredBytes as Int32Array;
     for (let s = 0; s < words.length; s += BYTE_SET_WORDS) {
@@ -69,18 +79,30 @@ export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
       else same.links.push(link.linkIndex);
     }
   }
-  if (byChain.size === 0) return null;
+  if (byEffect.size === 0) return null;
   const groups: ScreenGroup[] = [];
-  for (const { chain, sets } of byChain.values()) {
+  for (const { transfers, sets } of byEffect.values()) {
     const all = new Int32Array(sets.size * BYTE_SET_WORDS);
-    const neededBy: LinkSet[] = [];
+    const starts = new Int32Array(sets.size + 1);
+    const words: number[] = [];
+    const masks: number[] = [];
+    let u = 0;
     for (const { set, links } of sets.values()) {
-      all.set(set, neededBy.length * BYTE_SET_WORDS);
-      neededBy.push(linkSet(links));
+      all.set(set, u * BYTE_SET_WORDS);
+      starts[u++] = words.length;
+      const needing = linkSet(links);
+      words.push(...needing.words);
+      masks.push(...needing.masks);
     }
-    groups.push({ transfers: chain.map((node) => presenceTransfer(node.fn)), sets: all, neededBy });
+    starts[u] = words.length;
+    groups.push({ transfers, sets: all, starts, words: Int32Array.from(words), masks: Int32Array.from(masks) });
   }
   return { groups };
+}
+
+/** The presence transfers of a chain, less those that leave a byte set as it is. */
+function effectOf(chain: readonly ChainNode[]): PresenceTransfer[] {
+  return chain.map((node) => presenceTransfer(node.fn)).filter((f) => f !== SUBSET);
 }
 
 /** The raw value's bytes, and a working copy per chain (scratch: screens run one at a time). */
@@ -93,18 +115,30 @@ const present: ByteSet = new Int32Array(BYTE_SET_WORDS);
  */
 export function screenValue(plan: ScreenPlan, value: string, rec: CachedValue, cache: TransactionValueCache): void {
   if (!fillByteSet(raw, value)) return;
+  const noMatch = cache.noMatchOf(rec);
   for (const group of plan.groups) {
-    present.set(raw);
-    for (const transfer of group.transfers) transfer(present);
+    const transfers = group.transfers;
+    let bytes = raw;
+    if (transfers.length > 0) {
+      for (let w = 0; w < BYTE_SET_WORDS; w++) present[w] = raw[w] as number;
+      for (let k = 0; k < transfers.length; k++) (transfers[k] as PresenceTransfer)(present);
+      bytes = present;
+    }
     // Unrolled: this loop runs for every set of every reader of every new value.
-    const p0 = present[0] as number, p1 = present[1] as number, p2 = present[2] as number, p3 = present[3] as number;
-    const p4 = present[4] as number, p5 = present[5] as number, p6 = present[6] as number, p7 = present[7] as number;
-    const { sets, neededBy } = group;
-    for (let u = 0, b = 0; u < neededBy.length; u++, b += BYTE_SET_WORDS) {
+    const p0 = bytes[0] as number, p1 = bytes[1] as number, p2 = bytes[2] as number, p3 = bytes[3] as number;
+    const p4 = bytes[4] as number, p5 = bytes[5] as number, p6 = bytes[6] as number, p7 = bytes[7] as number;
+    const { sets, starts, words, masks } = group;
+    const count = starts.length - 1;
+    for (let u = 0, b = 0; u < count; u++, b += BYTE_SET_WORDS) {
       const hit =
         ((sets[b] as number) & p0) | ((sets[b + 1] as number) & p1) | ((sets[b + 2] as number) & p2) | ((sets[b + 3] as number) & p3) |
         ((sets[b + 4] as number) & p4) | ((sets[b + 5] as number) & p5) | ((sets[b + 6] as number) & p6) | ((sets[b + 7] as number) & p7);
-      if (hit === 0) cache.rememberNoMatchAll(rec, neededBy[u] as LinkSet);
+      if (hit !== 0) continue;
+      const end = starts[u + 1] as number;
+      for (let k = starts[u] as number; k < end; k++) {
+        const w = words[k] as number;
+        noMatch[w] = (noMatch[w] as number) | (masks[k] as number);
+      }
     }
   }
 }

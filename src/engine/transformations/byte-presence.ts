@@ -33,8 +33,9 @@ function removeByte(set: ByteSet, c: number): void {
 
 const SPACE = 0x20;
 
-/** Output bytes come from the input (deletions, trimming, collapsing). */
-const subset: PresenceTransfer = () => {};
+/** Output bytes come from the input (deletions, trimming, collapsing): the set is left as it is. */
+export const SUBSET: PresenceTransfer = () => {};
+const subset = SUBSET;
 
 /** Anything may come out once `trigger` is in: an escape or entity introducer. */
 const decodesAfter =
@@ -42,9 +43,17 @@ const decodesAfter =
   (set) => {
     if (hasByte(set, trigger)) set.fill(-1);
   };
+// One transfer per trigger, so that chains with the same effect on bytes compare equal.
+const afterBackslash = decodesAfter(0x5c);
 
 /** Output bytes come from the input, plus a space (what some bytes are replaced by). */
 const subsetAndSpace: PresenceTransfer = (set) => addByte(set, SPACE);
+
+/** t:removeComments: an unterminated comment becomes a space, and v2 may leave a NUL at the end. */
+const removeComments: PresenceTransfer = (set) => {
+  addByte(set, SPACE);
+  addByte(set, 0);
+};
 
 /** Only ASCII letters change case; every other byte is kept. */
 const caseTo =
@@ -85,16 +94,16 @@ const utf8toUnicode: PresenceTransfer = (set) => {
 const TRANSFERS = new Map<Transformation, PresenceTransfer>([
   [t.cmdLine as Transformation, (set) => (toLower(set), addByte(set, SPACE))],
   [t.compressWhitespace as Transformation, subsetAndSpace],
-  [t.cssDecode as Transformation, decodesAfter(0x5c)],
-  [t.escapeSeqDecode as Transformation, decodesAfter(0x5c)],
+  [t.cssDecode as Transformation, afterBackslash],
+  [t.escapeSeqDecode as Transformation, afterBackslash],
   [t.hexEncode as Transformation, only('0123456789abcdef')],
   [t.htmlEntityDecode as Transformation, decodesAfter(0x26)],
-  [t.jsDecode as Transformation, decodesAfter(0x5c)],
+  [t.jsDecode as Transformation, afterBackslash],
   [t.length as Transformation, only('0123456789')],
   [t.lowercase as Transformation, toLower],
   [t.normalizePath as Transformation, path],
   [t.normalizePathWin as Transformation, path],
-  [t.removeComments as Transformation, subset],
+  [t.removeComments as Transformation, removeComments],
   [t.removeCommentsChar as Transformation, subset],
   [t.removeNulls as Transformation, subset],
   [t.removeWhitespace as Transformation, subset],
