@@ -48,16 +48,21 @@ function verdict(waf: Waf, uri: string, referer: string, body?: string): string 
   return `${ids} | score ${tx.txValue('blocking_inbound_anomaly_score')} | ${tx.interruption?.status ?? 'pass'}`;
 }
 
+/** A seeded sequence of VALUES (a Lehmer generator), the same on every run. */
+function picker(start: number): () => string {
+  let seed = start;
+  return () => {
+    seed = (seed * 48271) % 2147483647;
+    return VALUES[seed % VALUES.length] as string;
+  };
+}
+
 it('CRS PL2 gives the same verdicts with and without the value cache', () => {
   assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
   const cached = load();
   const plain = load() as Waf & { setValueCacheBudget(bytes: number): void };
   plain.setValueCacheBudget(0);
-  let seed = 20261122;
-  const pick = (): string => {
-    seed = (seed * 48271) % 2147483647;
-    return VALUES[seed % VALUES.length] as string;
-  };
+  const pick = picker(20261122);
   let blocked = 0;
   for (let i = 0; i < 150; i++) {
     const uri = `/search/${i % 3 === 0 ? pick() : 'list'}?q=${pick()}&page=${pick()}&${pick()}=1`;
@@ -77,11 +82,7 @@ it('CRS PL2 gives the same verdicts with and without the byte screen', () => {
   plain.byteScreen = false;
   // Without the value cache, every transaction screens its values anew.
   for (const w of [screened, plain]) w.setValueCacheBudget(0);
-  let seed = 7;
-  const pick = (): string => {
-    seed = (seed * 48271) % 2147483647;
-    return VALUES[seed % VALUES.length] as string;
-  };
+  const pick = picker(7);
   let blocked = 0;
   for (let i = 0; i < 120; i++) {
     const uri = `/cart/${pick()}?id=${pick()}`;
