@@ -44,7 +44,7 @@ export class SharedValueCache {
   /** Chain nodes in the ruleset's registry: the length of every results array. */
   readonly nodeCount: number;
   /** Bits in every noMatch set: one per rule link, then the screen marks (WafImpl.noMatchBits). */
-  readonly linkCount: number;
+  readonly noMatchBits: number;
   readonly budgetBytes: number;
   #young = new Map<string, CachedValue>();
   #old = new Map<string, CachedValue>();
@@ -53,9 +53,9 @@ export class SharedValueCache {
   readonly #seen = new Int32Array(SEEN_BITS >>> 5);
   #seenCount = 0;
 
-  constructor(nodeCount: number, linkCount: number, budgetBytes = DEFAULT_VALUE_CACHE_BYTES) {
+  constructor(nodeCount: number, noMatchBits: number, budgetBytes = DEFAULT_VALUE_CACHE_BYTES) {
     this.nodeCount = nodeCount;
-    this.linkCount = linkCount;
+    this.noMatchBits = noMatchBits;
     this.budgetBytes = budgetBytes;
   }
 
@@ -124,14 +124,14 @@ export class SharedValueCache {
 export class TransactionValueCache {
   readonly shared: SharedValueCache | null;
   readonly nodeCount: number;
-  readonly linkCount: number;
+  readonly noMatchBits: number;
   #local: Map<string, CachedValue> | null = null;
 
   /** `shared` null: nothing outlives the transaction (a value cache budget of 0). */
-  constructor(shared: SharedValueCache | null, nodeCount: number, linkCount: number) {
+  constructor(shared: SharedValueCache | null, nodeCount: number, noMatchBits: number) {
     this.shared = shared;
     this.nodeCount = nodeCount;
-    this.linkCount = linkCount;
+    this.noMatchBits = noMatchBits;
   }
 
   get(value: string): CachedValue {
@@ -187,7 +187,7 @@ export class TransactionValueCache {
    * with CRS) gets its storage outside the heap, which cost ~0.8 µs per new value.
    */
   #newNoMatch(rec: CachedValue): number[] {
-    const bits = new Array<number>((this.linkCount + 31) >>> 5).fill(0);
+    const bits = new Array<number>((this.noMatchBits + 31) >>> 5).fill(0);
     rec.noMatch = bits;
     if (rec.owner !== this) (rec.owner as SharedValueCache).charge(bits.length * 8 + 64);
     return bits;
