@@ -41,7 +41,7 @@ interface ScreenGroup {
   readonly masks: Int32Array;
 }
 
-/** What to screen a shared list's new values for: its readers, grouped by chain. */
+/** What to screen a shared list's new values for: its readers, grouped by their chains' effect on bytes. */
 export interface ScreenPlan {
   readonly groups: readonly ScreenGroup[];
 }
@@ -61,10 +61,15 @@ interface GroupDraft {
 export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
   const byEffect = new Map<string, GroupDraft>();
   const transferIds = new Map<PresenceTransfer, number>();
+  const idOf = (f: PresenceTransfer): number => {
+    let id = transferIds.get(f);
+    if (id === undefined) transferIds.set(f, (id = transferIds.size));
+    return id;
+  };
   for (const link of readers) {
     if (!screenable(link)) continue;
     const transfers = effectOf(link.transformations);
-    const key = transfers.map((f) => transferIds.get(f) ?? (transferIds.set(f, transferIds.size), transferIds.size - 1)).join(',');
+    const key = transfers.map(idOf).join(',');
     let group = byEffect.get(key);
     if (group === undefined) {
       group = { transfers, sets: new Map() };

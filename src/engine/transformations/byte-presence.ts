@@ -35,7 +35,6 @@ const SPACE = 0x20;
 
 /** Output bytes come from the input (deletions, trimming, collapsing): the set is left as it is. */
 export const SUBSET: PresenceTransfer = () => {};
-const subset = SUBSET;
 
 /** Anything may come out once `trigger` is in: an escape or entity introducer. */
 const decodesAfter =
@@ -104,14 +103,14 @@ const TRANSFERS = new Map<Transformation, PresenceTransfer>([
   [t.normalizePath as Transformation, path],
   [t.normalizePathWin as Transformation, path],
   [t.removeComments as Transformation, removeComments],
-  [t.removeCommentsChar as Transformation, subset],
-  [t.removeNulls as Transformation, subset],
-  [t.removeWhitespace as Transformation, subset],
+  [t.removeCommentsChar as Transformation, SUBSET],
+  [t.removeNulls as Transformation, SUBSET],
+  [t.removeWhitespace as Transformation, SUBSET],
   [t.replaceComments as Transformation, subsetAndSpace],
   [t.replaceNulls as Transformation, subsetAndSpace],
-  [t.trim as Transformation, subset],
-  [t.trimLeft as Transformation, subset],
-  [t.trimRight as Transformation, subset],
+  [t.trim as Transformation, SUBSET],
+  [t.trimLeft as Transformation, SUBSET],
+  [t.trimRight as Transformation, SUBSET],
   [t.uppercase as Transformation, caseTo(0x61, 0x41)],
   [t.urlDecode as Transformation, urlDecode],
   [t.urlDecodeUni as Transformation, urlDecode],
