@@ -109,13 +109,10 @@ export class ResponseReader {
         case HEAD:
           at = this.#readHead(chunk, at);
           break;
-        case BODY: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          at += take;
-          this.#remaining -= take;
+        case BODY:
+          at = this.#skip(chunk, at);
           if (this.#remaining === 0) this.#complete();
           break;
-        }
         case UNTIL_CLOSE:
           at = chunk.length;
           break;
@@ -123,16 +120,13 @@ export class ResponseReader {
         case TRAILERS:
           at = this.#readLine(chunk, at);
           break;
-        case CHUNK_DATA: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          at += take;
-          this.#remaining -= take;
+        case CHUNK_DATA:
+          at = this.#skip(chunk, at);
           if (this.#remaining === 0) {
             this.#state = CHUNK_DATA_END;
             this.#remaining = 2;
           }
           break;
-        }
         case CHUNK_DATA_END: {
           const expected = this.#remaining === 2 ? 0x0d : 0x0a;
           if (chunk[at] !== expected) throw new HttpResponseError('chunk data not followed by CRLF');
@@ -250,6 +244,13 @@ export class ResponseReader {
       }
     }
     return nl + 1;
+  }
+
+  /** Passes over up to #remaining body bytes of `chunk` from `at`; returns where it stopped. */
+  #skip(chunk: Buffer, at: number): number {
+    const take = Math.min(this.#remaining, chunk.length - at);
+    this.#remaining -= take;
+    return at + take;
   }
 
   #complete(): void {
