@@ -68,11 +68,12 @@ function sh(cmd: string, args: string[], options: ExecFileOptions & { timeoutMs?
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`# e2e ${new Date().toISOString().slice(11, 23)} ${msg}`);
 
-async function waitUntil(what: string, limitMs: number, check: () => Promise<boolean> | boolean, everyMs = 200): Promise<void> {
+/** Polls `check` until it holds; on time-out the error says what was awaited and, with `state`, what was seen. */
+async function waitUntil(what: string, limitMs: number, check: () => Promise<boolean> | boolean, everyMs = 200, state?: () => string): Promise<void> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}${state ? `; seen: ${state()}` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -373,6 +374,14 @@ const total = (counts: Map<string, number>) => [...counts].filter(([k]) => k !==
 const delta = (now: Map<string, number>, before: Map<string, number>, key: string) => (now.get(key) ?? 0) - (before.get(key) ?? 0);
 
 /** Continuous traffic: `workers` sequential loops, bounded in count and by stop(). */
+/** For a time-out message: the app tasks the watcher sees and what the last requests got. */
+function discoveryState(tasks: ReturnType<typeof watchTasks>, samples: readonly Sample[]): string {
+  const states = [...tasks.tasks.values()].map((t) => `${t.id.slice(0, 12)}:${t.stoppedAt !== undefined ? 'stopped' : t.leavingAt !== undefined ? 'leaving' : t.runningAt !== undefined ? 'running' : 'new'}`);
+  const served = new Set(samples.map((s) => s.task?.slice(0, 12)).filter((t) => t !== undefined));
+  const last = samples.slice(-5).map((s) => `${s.status}${s.task ? ` ${s.task.slice(0, 12)}` : ''}${s.error ? ` ${s.error}` : ''}`);
+  return `tasks ${states.join(' ')}; ${samples.length} requests, served by ${[...served].join(',')}; last: ${last.join(' | ')}`;
+}
+
 function startTraffic(port: number, workers = 4, maxRequests = 100_000) {
   const samples: Sample[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: workers });
@@ -623,7 +632,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
       await waitUntil('5 running replicas, each served', 90_000, () => {
         const up = tasks.runningNow();
         return up.length === 5 && up.every((t) => traffic.samples.some((s) => s.task === t.id));
-      });
+      }, 200, () => discoveryState(tasks, traffic.samples));
       await attack();
 
       log('scale 5 → 1');
@@ -638,7 +647,7 @@ describe('picket on a single-node Docker Swarm', { timeout: 6 * 60_000 }, () => 
         const up = tasks.runningNow();
         const oldStopped = [...before].every((id) => tasks.tasks.get(id)?.stoppedAt !== undefined);
         return oldStopped && up.length === 1 && up.every((t) => !before.has(t.id) && traffic.samples.some((s) => s.task === t.id));
-      });
+      }, 200, () => `replaced ${[...before].join(',')}; ${discoveryState(tasks, traffic.samples)}`);
       await attack();
       await sleep(1000);
     } finally {
