@@ -2,7 +2,7 @@
  * Composition root: from a validated PicketConfig to a running picket.
  *
  *   logger → metrics → audit log → compile the ruleset → observer
- *   → admin listener → proxy listener → discovery (Swarm) snapshots
+ *   → admin listener → engine warm-up → proxy listener → discovery (Swarm) snapshots
  *
  * Nothing here parses arguments or calls process.exit (cli/ does); every
  * failure is a WafError with a stable code. close(graceMs) stops discovery,
@@ -11,6 +11,7 @@
 import { RouteWafs } from './cli/route-wafs.ts';
 import { compileRuleset, compileRulesetAsync } from './cli/compile.ts';
 import { VERSION } from './cli/version.ts';
+import { warmRuleset } from './cli/warm-ruleset.ts';
 import { createSwarmProvider } from './discovery/swarm/index.ts';
 import type { Provider, Snapshot } from './discovery/types.ts';
 import type { Waf } from './engine/api.ts';
@@ -85,7 +86,9 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
   const routeWafs = new RouteWafs(config, waf, logger);
   const observer = createObserver({ logger, metrics, audit });
   let routes = config.upstreams.length > 0 ? 1 : 0;
+  let warming = false;
   const readiness = (): Readiness => {
+    if (warming) return { ready: false, reason: 'warming up the engine' };
     if (config.mode !== 'mirror' && routes === 0) return { ready: false, reason: 'no routes yet (waiting for discovery)' };
     return { ready: true };
   };
@@ -109,6 +112,9 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       admin = createAdminServer({ registry: metrics.registry, readiness });
       adminPort = (await admin.listen(config.admin.host, config.admin.port)).port;
     }
+    warming = true;
+    await warmRuleset(waf, config.warmUpMs, logger);
+    warming = false;
     proxy = createProxy({
       config,
       wafFor: (route) => routeWafs.wafFor(route),
@@ -156,6 +162,7 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       const begun = performance.now();
       try {
         const next = await compileRulesetAsync({ mode: config.mode, rules: config.rules, limits: config.limits });
+        await warmRuleset(next, config.warmUpMs, logger, { reload: true });
         await routeWafs.replaceDefault(next);
         metrics.rulesLoaded.set(next.ruleCount);
         metrics.reloads.inc({ result: 'ok' });

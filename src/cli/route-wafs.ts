@@ -23,11 +23,8 @@ import type { Waf } from '../engine/api.ts';
 import { isWafError } from '../errors.ts';
 import { compileRulesetAsync } from './compile.ts';
 import type { RulesetInput } from '../config/ruleset.ts';
-
-interface WafLogger {
-  error(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
+import { warmRuleset } from './warm-ruleset.ts';
+import type { WarmUpLogger } from './warm-ruleset.ts';
 
 function keyOf(options: RouteWafOptions): string {
   return JSON.stringify([options.mode ?? null, options.paranoiaLevel ?? null, options.extraRules ?? [], options.removeRuleIds ?? []]);
@@ -43,14 +40,14 @@ export class RouteWafs {
   #default: Waf;
   /** The last snapshot asked for (prepare): what a reload compiles for. */
   #snapshot: Snapshot = { routes: [] };
-  readonly #logger: WafLogger;
+  readonly #logger: WarmUpLogger;
   #byKey = new Map<string, Waf>();
   /** Option sets that failed to compile: their routes use the global ruleset (logged once, retried on reload). */
   #failed = new Set<string>();
   /** The tail of the compile/swap queue: one runs at a time. */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(config: PicketConfig, defaultWaf: Waf, logger: WafLogger) {
+  constructor(config: PicketConfig, defaultWaf: Waf, logger: WarmUpLogger) {
     this.#config = config;
     this.#default = defaultWaf;
     this.#logger = logger;
@@ -139,6 +136,7 @@ export class RouteWafs {
     try {
       const waf = await compileRulesetAsync(this.#inputFor(route.waf));
       this.#logger.info({ service: route.service, rules: waf.ruleCount }, 'compiled ruleset for route options');
+      await warmRuleset(waf, this.#config.warmUpMs, this.#logger, { service: route.service });
       return waf;
     } catch (error) {
       failed.add(key);

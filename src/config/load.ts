@@ -199,6 +199,7 @@ export function loadConfig(sources: ConfigSources): PicketConfig {
       reconcileMs: get('swarm.reconcile'),
       labelPrefix: get('swarm.labelPrefix'),
     },
+    warmUpMs: get('warmUp'),
     workers: get<number | 'auto'>('workers') === 'auto' ? availableParallelism() : get<number>('workers'),
   };
   return deepFreeze(config);

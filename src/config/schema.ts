@@ -70,6 +70,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     parse: parseWorkers,
   }),
   option({
+    key: 'warmUp', flag: 'warm-up', arg: 'DURATION', default: 2_000, shownDefault: '2s',
+    describe: "Before a ruleset takes traffic (start-up, reload), run up to 1,500 synthetic requests through it for at most this long, so that the first real requests do not pay for V8 compiling the engine and the rules' regexes; /readyz answers 503 meanwhile. 0 turns it off.",
+    parse: (raw) => parseDuration(raw, 0, 60_000),
+  }),
+  option({
     key: 'upstreams', flag: 'upstream', arg: 'URL', list: true, default: [], shownDefault: 'none',
     describe: 'Static upstream origin (http://host:port), repeatable; requests are balanced across them. Required in inline and detect modes unless --swarm discovers upstreams.',
     parse: parseOrigin,

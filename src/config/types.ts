@@ -94,6 +94,8 @@ export interface PicketConfig {
   readonly audit: AuditConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   readonly swarm: SwarmConfig | null;
+  /** Longest engine warm-up before a ruleset takes traffic (engine/warm-up.ts); 0 or absent: none. */
+  readonly warmUpMs?: number;
   /** Proxy processes (node:cluster workers) `picket run` starts; 1 or absent: a single process. */
   readonly workers?: number;
 }

@@ -115,6 +115,8 @@ export interface Waf {
    * transactions (value-cache.ts), starting empty; 0 turns it off. Verdicts do not change.
    */
   setValueCacheBudget(bytes: number): void;
+  /** Empties the value cache, keeping its budget (after a warm-up, it then holds real traffic only). */
+  forgetValues(): void;
 }
 
 /** Where rules come from: files (globs allowed) and inline directive text. */

@@ -87,6 +87,20 @@ describe('SharedValueCache', () => {
     waf.setValueCacheBudget(0);
     assert.equal(waf.valueCache, null);
   });
+
+  it('forgetValues empties the cache and keeps its budget (after the engine warm-up)', () => {
+    const waf = createWaf([{ text: 'SecRule ARGS "@rx evil" "id:1,phase:1,deny"' }]) as Waf & { valueCache: SharedValueCache | null };
+    waf.setValueCacheBudget(1 << 20);
+    // A value is kept once it comes back (value-cache.ts), so each request goes twice.
+    for (let i = 0; i < 6; i++) verdict(waf, `/?a=benign${i >> 1}`);
+    assert.ok(waf.valueCache!.size > 0, 'the requests left nothing in the cache');
+    waf.forgetValues();
+    assert.equal(waf.valueCache!.size, 0);
+    assert.equal(waf.valueCache!.budgetBytes, 1 << 20);
+    waf.setValueCacheBudget(0);
+    waf.forgetValues();
+    assert.equal(waf.valueCache, null, 'a cache turned off stays off');
+  });
 });
 
 /** Runs `uri` through `waf` and returns the ids of the matched rules and the interruption status. */

@@ -172,6 +172,11 @@ export class WafImpl implements Waf {
     this.#valueCache = bytes > 0 ? new SharedValueCache(this.chains.size, this.noMatchBits, bytes) : null;
   }
 
+  forgetValues(): void {
+    const cache = this.#valueCache;
+    if (cache !== null) this.setValueCacheBudget(cache.budgetBytes);
+  }
+
   newTransaction(id: string): Transaction {
     return new TransactionImpl(this, id);
   }

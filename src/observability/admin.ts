@@ -3,7 +3,7 @@
  * scrapes never compete with (or get inspected as) user traffic:
  *
  *   GET /healthz  200 while the process runs
- *   GET /readyz   200 once the ruleset is compiled and routes exist, else 503 with the reason
+ *   GET /readyz   200 once the ruleset is compiled and warmed up and routes exist, else 503 with the reason
  *   GET /metrics  Prometheus text format
  */
 import { createServer } from 'node:http';

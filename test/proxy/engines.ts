@@ -29,6 +29,7 @@ export function throwingOn(waf: Waf): Waf {
     settings: waf.settings,
     ruleCount: waf.ruleCount,
     setValueCacheBudget: (bytes: number) => waf.setValueCacheBudget(bytes),
+    forgetValues: () => waf.forgetValues(),
     newTransaction(id: string): Transaction {
       const tx = waf.newTransaction(id);
       let uri = '';

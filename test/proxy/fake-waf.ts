@@ -197,6 +197,7 @@ export class FakeWaf implements Waf {
 
   /** The fake keeps no value cache. */
   setValueCacheBudget(): void {}
+  forgetValues(): void {}
 
   /** The transaction with this id (throws when absent, so a test fails loudly). */
   tx(id: string): FakeTransaction {
