@@ -205,6 +205,12 @@ interface OpenRun {
   readonly shares: CpuShares;
   /** As Round.others; for the floor (no server under test) everything busy on the server CPUs. */
   readonly others: number;
+  /**
+   * The server's CPU seconds per 1,000 responses and its share of a core over the window (NaN for the floor).
+   * Compared with the closed-loop figure it shows what one-by-one arrivals cost: more per request.
+   */
+  readonly cpuPer1k: number;
+  readonly coreUse: number;
 }
 
 /** An open-loop run against `port`; `pids` are the server's processes (none for the backend floor). */
@@ -215,6 +221,7 @@ async function measureOpen(
   let shares = NO_SHARES;
   let cpuStart = 0;
   let coreUse = 0;
+  let cpuUsed = 0;
   let wallStart = 0;
   const result = await runOpenLoop({
     url: `http://127.0.0.1:${port}/`,
@@ -229,12 +236,18 @@ async function measureOpen(
         cpuStart = cpuSecondsOf(pids);
         wallStart = performance.now();
       } else {
-        coreUse = (cpuSecondsOf(pids) - cpuStart) / ((performance.now() - wallStart) / 1000);
+        cpuUsed = cpuSecondsOf(pids) - cpuStart;
+        coreUse = cpuUsed / ((performance.now() - wallStart) / 1000);
         if (window) shares = window.stop();
       }
     },
   });
-  return { result, shares, others: othersPercent(shares, coreUse, pinning) };
+  const served = pids.length > 0 && result.completed > 0;
+  return {
+    result, shares, others: othersPercent(shares, coreUse, pinning),
+    cpuPer1k: served ? (cpuUsed / result.completed) * 1000 : Number.NaN,
+    coreUse: served ? coreUse : Number.NaN,
+  };
 }
 
 function skipBanner(missing: string): void {
@@ -348,7 +361,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           const peak = peakOf(server.engine, w);
           if (!(peak > 0)) continue;
           const open = await measureOpen(server.child.port, server.pids, w, peak * latency.fraction, latency, pinning);
-          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, steal srv/load ${formatSteal(open.shares)}%, others on srv ${percent(open.others)}`);
+          log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, ${open.cpuPer1k.toFixed(3)} CPU s/1k, core use ${percent(open.coreUse * 100)}, steal srv/load ${formatSteal(open.shares)}%, others on srv ${percent(open.others)}`);
           opens.set(key(server.engine, w), open);
         }
         // The floor of the latency figures: the same generator straight to the backend at picket's
@@ -410,7 +423,7 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
     const row = (name: string, server: string, peak: number, open: OpenRun | undefined): Cell[] => {
       const o = open?.result;
       return [
-        name, server, peak, o?.targetRate ?? NaN, o?.achievedRate ?? NaN,
+        name, server, peak, o?.targetRate ?? NaN, o?.achievedRate ?? NaN, open?.cpuPer1k ?? NaN, open ? percent(open.coreUse * 100) : '-',
         o?.p50Ms ?? NaN, o?.p99Ms ?? NaN, o?.p999Ms ?? NaN, o?.maxMs ?? NaN,
         o ? `${o.late}/${o.scheduled}` : '-', o?.sendLagP99Ms ?? NaN,
         o ? o.errors + o.non2xx : '-',
@@ -432,8 +445,9 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
         `raw HTTP/1.1 connections (64, one request in flight each, requests pre-serialized), latency from the scheduled send time ` +
         `(no coordinated omission; it includes the generator's own send lag, shown); steal = % of the server/load CPUs' time taken by the hypervisor, ` +
         `others = % of the server CPUs' time used by processes other than the server under test; ` +
+        `CPU s/1k and core use: the server's, over the window (compare with the closed-loop CPU s/1k above); ` +
         `${pinning.note}; ${machine}`,
-      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'send lag p99', 'errors', 'steal %', 'others', `p99<${latency.p99TargetMs}ms`],
+      ['request', 'server', 'peak req/s', 'target req/s', 'achieved', 'CPU s/1k', 'core use', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'late', 'send lag p99', 'errors', 'steal %', 'others', `p99<${latency.p99TargetMs}ms`],
       latencyRows,
     );
   }

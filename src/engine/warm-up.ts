@@ -20,7 +20,7 @@ import type { WarmUpExchange } from './warm-up-traffic.ts';
 /** Measured (in-process, CRS PL1): ~1,000 transactions bring a ruleset to its steady-state cost. */
 export const DEFAULT_WARM_UP_TRANSACTIONS = 1500;
 /** Longest stretch of synchronous engine work between event-loop turns. */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 
 export interface WarmUpOptions {
   /** Stop after this many milliseconds of wall time, whatever the count. */
