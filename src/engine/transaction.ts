@@ -68,6 +68,8 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
   #ruleEngine: RuleEngineMode;
   #requestBodyAccess: boolean;
   #responseBodyAccess: boolean;
+  /** Whether the response's Content-Type is a SecResponseBodyMimeType; undefined until asked (the proxy asks often). */
+  #responseTypeListed: boolean | undefined;
   #requestBodyLimit: number;
   #responseBodyLimit: number;
   #forceRequestBodyVariable = false;
@@ -204,6 +206,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   addResponseHeader(name: string, value: string): void {
     this.data.responseHeaders.add(name, value);
+    this.#responseTypeListed = undefined;
   }
 
   processResponseHeaders(status: number, protocol: string): Interruption | null {
@@ -216,6 +219,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
 
   get responseBodyAccess(): boolean {
     if (!this.#responseBodyAccess || this.#ruleEngine === 'Off') return false;
+    return (this.#responseTypeListed ??= this.#listedResponseType());
+  }
+
+  #listedResponseType(): boolean {
     const ct = this.data.responseHeaders.first('content-type');
     if (ct === undefined) return false;
     const type = (ct.split(';')[0] ?? '').trim().toLowerCase();

@@ -158,3 +158,36 @@ describe('lifecycle guards', () => {
     assert.deepEqual(tx.matchedRules.map((m) => m.id), [1, 2, 3]);
   });
 });
+
+describe('responseBodyAccess', () => {
+  const rules = 'SecResponseBodyAccess On\nSecResponseBodyMimeType text/html application/json\nSecRule RESPONSE_HEADERS:X-Off "@streq 1" "id:1,phase:3,pass,nolog,ctl:responseBodyAccess=Off"';
+  const waf = createWaf([{ text: rules, name: 'r.conf' }]);
+  const begin = (): Transaction => {
+    const tx = waf.newTransaction('t');
+    tx.processConnection('127.0.0.1', 1, '127.0.0.1', 80);
+    tx.processUri('/', 'GET', 'HTTP/1.1');
+    return tx;
+  };
+
+  it('follows the Content-Type (type only, any case, parameters ignored), as often as it is asked', () => {
+    const tx = begin();
+    assert.equal(tx.responseBodyAccess, false, 'no Content-Type yet');
+    tx.addResponseHeader('Content-Type', 'Application/JSON; charset=utf-8');
+    assert.equal(tx.responseBodyAccess, true, 'a header added after the first answer counts');
+    tx.processResponseHeaders(200, 'HTTP/1.1');
+    assert.equal(tx.responseBodyAccess, true);
+    const image = begin();
+    image.addResponseHeader('Content-Type', 'image/png');
+    image.processResponseHeaders(200, 'HTTP/1.1');
+    assert.equal(image.responseBodyAccess, false);
+  });
+
+  it('ctl:responseBodyAccess=Off in phase 3 turns it off after it was asked', () => {
+    const tx = begin();
+    tx.addResponseHeader('Content-Type', 'text/html');
+    assert.equal(tx.responseBodyAccess, true);
+    tx.addResponseHeader('X-Off', '1');
+    tx.processResponseHeaders(200, 'HTTP/1.1');
+    assert.equal(tx.responseBodyAccess, false);
+  });
+});
