@@ -538,17 +538,18 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     const segments = this.#segments;
     let count = 0;
     let own: CollectedValues | null = null;
-    for (let t = 0; t < targets.length; t++) {
-      const target = targets[t] as Target;
+    for (let t = 0; t < ids.length; t++) {
       const id = ids[t] as number;
-      if (id >= 0 && (removals === null || !removesVariable(removals, target.variable))) {
-        const list = this.#sharedList(id, link.targetSlot + t, target, link);
+      // The Target itself is read only when needed: a list built earlier in the run needs only its id.
+      if (id >= 0 && (removals === null || !removesVariable(removals, (targets[t] as Target).variable))) {
+        const list = this.#sharedList(id, link.targetSlot + t, targets, t, link);
         if (list !== null) {
           if (list.n > 0) segments[count++] = list;
           own = null;
           continue;
         }
       }
+      const target = targets[t] as Target;
       // Consecutive targets read alone go to one list (which may stay empty).
       if (own === null) {
         own = this.#own[count] ?? this.#newOwnList(count);
@@ -565,7 +566,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
    * when it was built before the target in `slot` was known to read it: it may then lack values
    * this reader has not inspected, so the reader collects alone (and later lists include it).
    */
-  #sharedList(id: number, slot: number, target: Target, link: Rule): CollectedValues | null {
+  #sharedList(id: number, slot: number, targets: readonly Target[], t: number, link: Rule): CollectedValues | null {
     const table = this.#waf.shared;
     const sig = table.signatures[id] as SharedTargets;
     const list = table.lists[id] as CollectedValues;
@@ -578,7 +579,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     list.release();
     (this.#built ??= []).push(list);
     list.version = sig.version;
-    this.#collect(list, target, link, null, -1, sig.memo ? sig.links : null);
+    this.#collect(list, targets[t] as Target, link, null, -1, sig.memo ? sig.links : null);
     if (sig.memo && this.#waf.byteScreen) this.#screen(list, table.screen(id), this.#waf.linkCount + id);
     // Marked complete only now: a list left half-built by an error is collected again.
     list.run = this.#runId;
