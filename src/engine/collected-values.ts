@@ -32,6 +32,15 @@ export class CollectedValues {
   run = -1;
   /** Shared lists: the version of the signature's links it was built for (target-signature.ts). */
   version = 0;
+  /**
+   * Shared lists whose readers remember "no match": per noMatch word (value-cache.ts), the bits
+   * set for every value of the list when it was built, so a reader whose bit is set knows no
+   * value can match it. Bits are only ever added, so this stays true for the phase run.
+   * null when no such bit is known (a value without a noMatch set, or a count or XML node).
+   */
+  known: number[] | null = null;
+  /** The storage `known` points to when set, kept between runs. */
+  readonly knownWords: number[] = [];
 
   /** Appends a value; `rec` is its cache record when already known (else found on first need). */
   push(kind: number, variable: string, key: string | null, value: string, entry: Entry | null, rec: CachedValue | null = null): void {
@@ -46,6 +55,7 @@ export class CollectedValues {
 
   /** Forgets the values (and what they reference, so nothing outlives its transaction here). */
   release(): void {
+    this.known = null;
     const n = this.n;
     if (n === 0) return;
     this.vals.fill('', 0, n);

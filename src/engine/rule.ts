@@ -70,6 +70,11 @@ export class Rule {
   sharedTargets: Int32Array | null = null;
   /** Chain heads with an operator: the number of their first target among the ruleset's (target-signature.ts). */
   targetSlot = -1;
+  /**
+   * Chain heads whose every target is shared and whose "no match" is remembered: the rule can
+   * be passed over when each list's values are all known not to match it (transaction.ts).
+   */
+  skipsWhenKnown = false;
   /** `id` as text, for skipAfter targets that name a rule id. */
   idText = '';
   phase = 2;

@@ -162,6 +162,12 @@ export function assignTargetSignatures(phases: readonly (readonly Rule[])[], lin
       out.push({ memo: (uses[0] as [Rule, number])[0].constantOperand, links: linkSet([]), version: 0, plan: null, planVersion: 0 });
     }
   }
+  for (const phase of phases) {
+    for (const head of phase) {
+      const ids = head.sharedTargets;
+      head.skipsWhenKnown = ids !== null && head.constantOperand && ids.every((id) => id >= 0);
+    }
+  }
   return new SharedTargetTable(out, slots, links);
 }
 

@@ -375,6 +375,10 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     if (d.matchedVars.size > 0) d.matchedVars.clear();
     this.#currentRule = rule;
     this.#ruleCollection = null;
+    if (rule.skipsWhenKnown && this.#runId >= 0 && this.#waf.skipKnown && this.#knownForAll(rule)) {
+      this.#waf.rulesPassedOver++;
+      return 'no-match';
+    }
     let link: Rule | null = rule;
     while (link !== null) {
       let ok: boolean;
@@ -581,6 +585,7 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
     list.version = sig.version;
     this.#collect(list, targets[t] as Target, link, null, -1, sig.memo ? sig.links : null);
     if (sig.memo && this.#waf.byteScreen) this.#screen(list, table.screen(id), this.#waf.linkCount + id);
+    if (sig.memo && this.#waf.skipKnown) this.#markKnown(list);
     // Marked complete only now: a list left half-built by an error is collected again.
     list.run = this.#runId;
     return list;
@@ -601,6 +606,50 @@ export class TransactionImpl implements Transaction, ActionHost, MatchState, Pha
       screenValue(plan, list.vals[i] as string, rec, cache);
       cache.rememberNoMatch(rec, mark);
     }
+  }
+
+  /**
+   * Sets `list.known`: the noMatch bits every value of the new list has, so that a reader whose
+   * bit is among them is passed over whole (#knownForAll). Gives up at the first value without
+   * such bits, or once no bit is left.
+   */
+  #markKnown(list: CollectedValues): void {
+    const n = list.n;
+    const words = list.knownWords;
+    for (let i = 0; i < n; i++) {
+      if (list.kinds[i] === KIND_ALWAYS) return;
+      const bits = this.#record(list, i).noMatch;
+      if (bits === null) return;
+      let any = 0;
+      if (i === 0) {
+        for (let k = 0; k < bits.length; k++) any |= words[k] = bits[k] as number;
+      } else {
+        for (let k = 0; k < bits.length; k++) any |= words[k] = (words[k] as number) & (bits[k] as number);
+      }
+      if (any === 0) return;
+    }
+    if (n > 0) list.known = words;
+  }
+
+  /**
+   * Whether `rule` (Rule.skipsWhenKnown) is known not to match any value it would read: every
+   * one of its targets reads a list built in this run for it, each empty or with the rule's bit
+   * in `known`. Evaluating it would then visit each value only to skip it. Exact: a ctl target
+   * removal or the rule's exclusions only take values away.
+   */
+  #knownForAll(rule: Rule): boolean {
+    const ids = rule.sharedTargets as Int32Array;
+    const table = this.#waf.shared;
+    const word = rule.linkIndex >>> 5;
+    const bit = 1 << (rule.linkIndex & 31);
+    for (let t = 0; t < ids.length; t++) {
+      const list = table.lists[ids[t] as number] as CollectedValues;
+      if (list.run !== this.#runId || !table.mayRead(rule.targetSlot + t, list)) return false;
+      if (list.n === 0) continue;
+      const known = list.known;
+      if (known === null || ((known[word] as number) & bit) === 0) return false;
+    }
+    return true;
   }
 
   /** A new list for targets a link collects alone, at segment position `i`. */

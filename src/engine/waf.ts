@@ -92,6 +92,10 @@ export class WafImpl implements Waf {
   #runs = 0;
   /** Whether shared lists screen their new values (byte-screen.ts); off only to measure it or test that it changes nothing. */
   byteScreen = true;
+  /** Pass over rules known not to match any value they read (transaction.ts #knownForAll); tests turn it off. */
+  skipKnown = true;
+  /** Rules passed over that way since load (tests and measurements). */
+  rulesPassedOver = 0;
   /** Values inspected by earlier transactions (value-cache.ts); null when disabled. */
   #valueCache: SharedValueCache | null;
   readonly #selections = new WeakMap<object, Int8Array>();

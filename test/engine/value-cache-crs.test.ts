@@ -1,6 +1,7 @@
 /**
- * The cross-transaction value cache (src/engine/value-cache.ts) and the byte screen
- * (src/engine/byte-screen.ts) must not change a single CRS verdict: requests mixing
+ * The cross-transaction value cache (src/engine/value-cache.ts), the byte screen
+ * (src/engine/byte-screen.ts) and passing over rules known not to match any value they
+ * read (transaction.ts #knownForAll) must not change a single CRS verdict: requests mixing
  * repeated and new benign and attack values go through CRS at paranoia level 2 with
  * each and without it, and every matched rule id, anomaly score and interruption
  * must be the same.
@@ -94,4 +95,26 @@ it('CRS PL2 gives the same verdicts with and without the byte screen', () => {
     if (!expected.endsWith('pass')) blocked++;
   }
   assert.ok(blocked > 20 && blocked < 120, `${blocked} of 120 requests blocked`);
+});
+
+it('CRS PL2 gives the same verdicts when rules known not to match are passed over and when they run', () => {
+  assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
+  const skipping = load() as WafImpl;
+  const plain = load() as WafImpl;
+  plain.skipKnown = false;
+  const pick = picker(4242);
+  let blocked = 0;
+  for (let i = 0; i < 150; i++) {
+    // Repeated values (the cache knows them) and new ones (screened), GET and form posts.
+    const uri = `/shop/${i % 4 === 0 ? pick() : 'list'}?q=${pick()}&n=${i % 3 === 0 ? i : 7}`;
+    const referer = `https://shop.example.com/?from=${pick()}`;
+    const body = `name=${pick()}&note=${pick()}&qty=${i % 5}`;
+    const get = i % 2 === 0;
+    const expected = verdict(plain, uri, referer, get ? undefined : body);
+    assert.equal(verdict(skipping, uri, referer, get ? undefined : body), expected, `${uri} ${get ? '' : body}`);
+    if (!expected.endsWith('pass')) blocked++;
+  }
+  assert.ok(blocked > 20 && blocked < 150, `${blocked} of 150 requests blocked`);
+  assert.equal(plain.rulesPassedOver, 0);
+  assert.ok(skipping.rulesPassedOver > 150 * 50, `only ${skipping.rulesPassedOver} rules passed over in 150 requests`);
 });
