@@ -183,6 +183,21 @@ function othersPercent(shares: CpuShares, coreUse: number, pinning: Pinning): nu
 }
 
 /** A server process that died or was replaced mid-run would make its CPU figures silently wrong. */
+/**
+ * The server's process tree once it has `expected` processes. nginx accepts on the master's
+ * socket before it has forked its workers, so a tree read as soon as the port answers may miss
+ * them (and the next round would see the tree change).
+ */
+async function settledTree(engine: Engine, root: number, expected: number, timeoutMs = 10_000): Promise<number[]> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const tree = processTree(root);
+    if (tree.length === expected) return tree;
+    if (performance.now() > deadline) throw new Error(`${engine}: expected ${expected} processes after start, found ${tree.length} (${tree.join(',')})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function assertSameProcesses(server: Server): void {
   const now = processTree(server.child.pid).sort((a, b) => a - b).join(',');
   const then = [...server.pids].sort((a, b) => a - b).join(',');
@@ -318,7 +333,9 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           const child = engine === 'picket'
             ? await startPicket(upstream, ['--crs', CRS_DIR, '--paranoia', '1'], { workers: cores, cpus: pinning.server })
             : await startNginx(backend.port, cores, pinning.server);
-          servers.push({ engine, child, pids: processTree(child.pid) });
+          // picket with one worker is one process; otherwise a primary (or nginx master) and N workers.
+          const expected = engine === 'picket' && cores === 1 ? 1 : 1 + cores;
+          servers.push({ engine, child, pids: await settledTree(engine, child.pid, expected) });
         } catch (error) {
           log(`${engine}: could not start: ${(error as Error).message.split('\n').slice(0, 8).join(' | ')}`);
         }
