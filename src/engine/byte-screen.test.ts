@@ -58,11 +58,15 @@ describe('byte screen (new values of shared lists)', () => {
     assert.equal(post(w, 'a=x2'), 403);
   });
 
-  it('leaves multiMatch rules alone: they inspect the value before its transformations too', () => {
-    const w = waf(READER, 'SecRule ARGS "@rx Q" "id:3,phase:2,t:none,t:lowercase,multiMatch,deny,status:403"');
+  it('screens multiMatch rules against every step of the chain, not only its result', () => {
+    const w = waf(READER, 'SecRule ARGS "@rx Q" "id:3,phase:2,t:none,t:urlDecodeUni,t:lowercase,multiMatch,deny,status:403"');
     assert.equal(post(w, 'a=warm'), 'pass');
+    const calls = countCalls(w, 3);
+    assert.equal(post(w, 'a=plain&b=words'), 'pass');
+    assert.equal(calls.calls, 0, 'no step can hold Q');
     assert.equal(post(w, 'a=Q1'), 403, 'the raw value holds Q, its lowercase form does not');
-    assert.equal(post(w, 'a=Q2'), 403);
+    // Only the middle step holds Q: the final (lowercased) form cannot, the union of the steps can.
+    assert.equal(post(w, 'a=%2551'), 403);
   });
 
   it('gives the same answers switched off', () => {

@@ -1,9 +1,11 @@
 /**
  * Byte screens: one pass over a new value of a shared target list that rules out,
- * for every `@rx` rule reading the list, the values its pattern cannot match.
+ * for every rule reading the list, the values its operator cannot match.
  *
- * A pattern knows byte sets of which every match needs one byte each (pcre.ts,
- * `required`). `@rx` tests them before it runs, but per rule and value that costs
+ * Operators know byte sets of which every match needs one byte each
+ * (Operator.requiredBytes): `@rx` from its pattern (pcre.ts, `screenSets`), `@pm` and
+ * `@pmFromFile` from their phrases (phrase-bytes.ts), `@validateByteRange` and
+ * `@validateUtf8Encoding` from what they reject. `@rx` tests its rarest sets before it runs, but per rule and value that costs
  * a visit: the value cache lookup, the transformation chain (run or looked up), the
  * operator call and the scan. A 2 KB JSON body brings ~60 new values, each read by
  * ~100 rules: ~5,300 `@rx` visits, 83% of them ended by that test.
@@ -14,9 +16,9 @@
  * few AND operations. A reader whose sets cannot all be met is recorded as not
  * matching the value (value-cache.ts): what evaluating it would record, since its
  * operator would not match. Only links for which that record is exact are screened
- * (operand without macros, not negated, not multiMatch, which inspects more than the
- * chain's final result); a value with characters above 0xFF (not a byte string) is
- * not screened.
+ * (operand without macros, not negated); a `multiMatch` link, which inspects the value
+ * after every step of its chain, is tested against the union of the steps' supersets.
+ * A value with characters above 0xFF (not a byte string) is not screened.
  */
 import type { Rule } from './rule.ts';
 import type { ChainNode } from './transform-chain.ts';
@@ -30,6 +32,8 @@ import { linkSet, type CachedValue, type TransactionValueCache } from './value-c
 interface ScreenGroup {
   /** The presence transfers, in order. */
   readonly transfers: readonly PresenceTransfer[];
+  /** multiMatch readers: the sets are tested against the union of the value's bytes after each step. */
+  readonly everyStep: boolean;
   /** The distinct sets, BYTE_SET_WORDS words each. */
   readonly sets: Int32Array;
   /**
@@ -48,11 +52,12 @@ export interface ScreenPlan {
 
 /** Whether a screen may record "no match" for `link` (see the module comment). */
 function screenable(link: Rule): boolean {
-  return link.constantOperand && !link.negated && !link.multiMatch && link.operator?.requiredBytes !== undefined;
+  return link.constantOperand && !link.negated && link.operator?.requiredBytes !== undefined;
 }
 
 interface GroupDraft {
   readonly transfers: readonly PresenceTransfer[];
+  readonly everyStep: boolean;
   /** Set words as text → the set and the links that need it. */
   readonly sets: Map<string, { set: Int32Array; links: number[] }>;
 }
@@ -69,10 +74,10 @@ export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
   for (const link of readers) {
     if (!screenable(link)) continue;
     const transfers = effectOf(link.transformations);
-    const key = transfers.map(idOf).join(',');
+    const key = `${link.multiMatch ? 'every' : 'last'}:${transfers.map(idOf).join(',')}`;
     let group = byEffect.get(key);
     if (group === undefined) {
-      group = { transfers, sets: new Map() };
+      group = { transfers, everyStep: link.multiMatch, sets: new Map() };
       byEffect.set(key, group);
     }
     const words = link.operator?.requiredBytes as Int32Array;
@@ -86,7 +91,7 @@ export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
   }
   if (byEffect.size === 0) return null;
   const groups: ScreenGroup[] = [];
-  for (const { transfers, sets } of byEffect.values()) {
+  for (const { transfers, everyStep, sets } of byEffect.values()) {
     const all = new Int32Array(sets.size * BYTE_SET_WORDS);
     const starts = new Int32Array(sets.size + 1);
     const words: number[] = [];
@@ -100,7 +105,7 @@ export function screenPlan(readers: readonly Rule[]): ScreenPlan | null {
       masks.push(...needing.masks);
     }
     starts[u] = words.length;
-    groups.push({ transfers, sets: all, starts, words: Int32Array.from(words), masks: Int32Array.from(masks) });
+    groups.push({ transfers, everyStep, sets: all, starts, words: Int32Array.from(words), masks: Int32Array.from(masks) });
   }
   return { groups };
 }
@@ -113,6 +118,7 @@ function effectOf(chain: readonly ChainNode[]): PresenceTransfer[] {
 /** The raw value's bytes, and a working copy per chain (scratch: screens run one at a time). */
 const raw: ByteSet = new Int32Array(BYTE_SET_WORDS);
 const present: ByteSet = new Int32Array(BYTE_SET_WORDS);
+const union: ByteSet = new Int32Array(BYTE_SET_WORDS);
 
 /**
  * Records on `rec` (the record of `value`) "no match" for every link of `plan` whose
@@ -126,8 +132,18 @@ export function screenValue(plan: ScreenPlan, value: string, rec: CachedValue, c
     let bytes = raw;
     if (transfers.length > 0) {
       for (let w = 0; w < BYTE_SET_WORDS; w++) present[w] = raw[w] as number;
-      for (let k = 0; k < transfers.length; k++) (transfers[k] as PresenceTransfer)(present);
-      bytes = present;
+      if (group.everyStep) {
+        // The raw value and every step's result: a superset of each form multiMatch inspects.
+        for (let w = 0; w < BYTE_SET_WORDS; w++) union[w] = raw[w] as number;
+        for (let k = 0; k < transfers.length; k++) {
+          (transfers[k] as PresenceTransfer)(present);
+          for (let w = 0; w < BYTE_SET_WORDS; w++) union[w] = (union[w] as number) | (present[w] as number);
+        }
+        bytes = union;
+      } else {
+        for (let k = 0; k < transfers.length; k++) (transfers[k] as PresenceTransfer)(present);
+        bytes = present;
+      }
     }
     // Unrolled: this loop runs for every set of every reader of every new value.
     const p0 = bytes[0] as number, p1 = bytes[1] as number, p2 = bytes[2] as number, p3 = bytes[3] as number;

@@ -56,6 +56,12 @@ export interface TranslatedPattern {
    * match to exist (see `Clauses` below): a cheap, exact pre-check.
    */
   readonly required: readonly Uint8Array[];
+  /**
+   * Byte sets for screening a value once for many rules (byte-screen.ts), where a set costs
+   * the same whatever its size: `required`, or when it is empty the lightest necessary sets
+   * however common their bytes (the letters every SQL keyword needs rule out a number).
+   */
+  readonly screenSets: readonly Uint8Array[];
   /** PCRE capture group n (1-based) → JS group index; index 0 unused. */
   readonly groupMap: readonly number[];
   /** Number of PCRE capturing groups. */
@@ -1118,13 +1124,13 @@ class Translator {
     const groupMap: number[] = [0];
     for (let g = 1; g <= this.groupId; g++) groupMap.push(jsIndex.get(g) as number);
     const root = this.frames[0] as Frame;
-    const required = mergeAlternatives([...root.alts, root.seq])
-      .filter((c) => c.weight > 0 && c.weight <= MAX_CLAUSE_WEIGHT)
-      .sort((a, b) => a.weight - b.weight)
-      .slice(0, 2)
-      .map((c) => c.set);
+    const clauses = mergeAlternatives([...root.alts, root.seq])
+      .filter((c) => c.weight > 0 && c.members.length < 256)
+      .sort((a, b) => a.weight - b.weight);
+    const required = clauses.filter((c) => c.weight <= MAX_CLAUSE_WEIGHT).slice(0, 2).map((c) => c.set);
+    const screenSets = required.length > 0 ? required : clauses.slice(0, 2).map((c) => c.set);
     const literals = prefilterLiterals(alternativesOf([...root.litAlts, sequenceOf(root.lits)]));
-    return { source, groupMap, groupCount: this.groupId, required, literals };
+    return { source, groupMap, groupCount: this.groupId, required, screenSets, literals };
   }
 }
 

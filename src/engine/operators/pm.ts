@@ -16,11 +16,18 @@ import { RuleError } from '../errors.ts';
 import { isSpace } from '../transformations/bytes.ts';
 import { AhoCorasick } from './aho-corasick.ts';
 import { parsePmContent } from './pm-content.ts';
+import { phraseBytes } from './phrase-bytes.ts';
 import type { MatchState, Operator, OperatorFactory } from './types.ts';
+
+/** Operator.requiredBytes per automaton (automata are shared by rules with the same phrases). */
+const bytesByAutomaton = new WeakMap<AhoCorasick, Int32Array | undefined>();
 
 /** The operator shared by @pm and @pmFromFile once the phrases are known. */
 export function phraseOperator(automaton: AhoCorasick): Operator {
+  if (!bytesByAutomaton.has(automaton)) bytesByAutomaton.set(automaton, phraseBytes(automaton.phrases));
+  const requiredBytes = bytesByAutomaton.get(automaton);
   return {
+    ...(requiredBytes !== undefined ? { requiredBytes } : {}),
     match(input: string, state: MatchState): boolean {
       if (input.length === 0) return false;
       const phrase = automaton.firstMatch(input);

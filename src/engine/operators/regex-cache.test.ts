@@ -78,3 +78,32 @@ const longSubject = fc.array(fc.constantFrom('a', 'A', 'b', 'B', '-', '<', '1', 
 test('the pre-check never changes a result on long subjects either', () => {
   preCheckNeverChanges(fc.array(longSubject, { minLength: 1, maxLength: 4 }), 1500);
 });
+
+test('screen sets: the required bytes, or else the lightest necessary sets however common', () => {
+  const screen = (p: string): string[] => compileRegex(p).screenSets.map(bytesOf);
+  assert.deepEqual(screen('(\\d+)-(\\d+)'), ['-'], 'rare required bytes serve both');
+  // Every SQL keyword needs a letter: too common for the pre-check, enough to rule out a number.
+  const keywords = compileRegex('(?i)\\b(?:select|union|insert)\\b');
+  assert.deepEqual(keywords.required, []);
+  assert.equal(keywords.screenSets.length > 0, true);
+  assert.equal(screen('(?i)\\b(?:select|union|insert)\\b').some((set) => /\d/.test(set)), false);
+  assert.deepEqual(screen('x?y*'), []);
+  assert.deepEqual(screen('[\\s\\S]'), [], 'a set of all 256 bytes rules nothing out');
+});
+
+test('screen sets are necessary: every subject a pattern matches holds a byte of each', () => {
+  fc.assert(fc.property(pattern, fc.array(subject, { minLength: 1, maxLength: 8 }), (p, list) => {
+    let compiled;
+    try {
+      compiled = compileRegex(p);
+    } catch {
+      return;
+    }
+    for (const s of list) {
+      if (!compiled.regex.test(s)) continue;
+      for (const set of compiled.screenSets) {
+        assert.ok([...s].some((ch) => set[ch.charCodeAt(0)] === 1), `${p} matches ${JSON.stringify(s)} without a byte of ${JSON.stringify(bytesOf(set))}`);
+      }
+    }
+  }), { numRuns: 3000 });
+});

@@ -3,6 +3,7 @@
  * compiled RegExp is stateless (no g/y flag), so one instance serves every rule.
  */
 import { PcreSyntaxError, translatePcre, type TranslatedPattern } from './pcre.ts';
+import { requiredBytesOf } from './required-bytes.ts';
 
 export interface CompiledRegex extends TranslatedPattern {
   readonly regex: RegExp;
@@ -11,8 +12,8 @@ export interface CompiledRegex extends TranslatedPattern {
    * the required literal when the pattern has a selective one, else the required bytes.
    */
   readonly mayMatch: (subject: string) => boolean;
-  /** `required` as Operator.requiredBytes (8 words per set), or undefined when there is none. */
-  readonly requiredWords: Int32Array | undefined;
+  /** `screenSets` as Operator.requiredBytes (8 words per set), or undefined when there is none. */
+  readonly screenWords: Int32Array | undefined;
 }
 
 /** Any character above 0xFF: the subject is not a byte string. Module-level so it is built once. */
@@ -119,17 +120,7 @@ export function compileRegex(pattern: string): CompiledRegex {
 /** Translates and compiles without touching the shared cache (run-time patterns). */
 export function compileUncached(pattern: string): CompiledRegex {
   const translated = translatePcre(patternBytes(pattern));
-  return { ...translated, regex: new RegExp(translated.source), mayMatch: mayMatchOf(translated), requiredWords: requiredWords(translated.required) };
-}
-
-/** Byte sets as 8 words of 32 bits each (Operator.requiredBytes). */
-function requiredWords(required: readonly Uint8Array[]): Int32Array | undefined {
-  if (required.length === 0) return undefined;
-  const words = new Int32Array(required.length * 8);
-  required.forEach((set, s) => {
-    for (let c = 0; c < 256; c++) if (set[c]) words[s * 8 + (c >>> 5)] = (words[s * 8 + (c >>> 5)] as number) | (1 << (c & 31));
-  });
-  return words;
+  return { ...translated, regex: new RegExp(translated.source), mayMatch: mayMatchOf(translated), screenWords: requiredBytesOf(translated.screenSets) };
 }
 
 /** Number of distinct compiled patterns (for tests and metrics). */

@@ -85,5 +85,5 @@ export const rx: OperatorFactory = (argument, context) => {
   }
   const compiled = compileOrThrow(argument, context);
   const match = (input: string, state: MatchState): boolean => matchRegex(compiled, input, state);
-  return compiled.requiredWords === undefined ? { match } : { match, requiredBytes: compiled.requiredWords };
+  return compiled.screenWords === undefined ? { match } : { match, requiredBytes: compiled.screenWords };
 };

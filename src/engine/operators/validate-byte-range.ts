@@ -12,6 +12,7 @@
  */
 import { RuleError } from '../errors.ts';
 import { atoi } from './numeric.ts';
+import { requiredByteSet } from './required-bytes.ts';
 import type { OperatorFactory } from './types.ts';
 
 export const validateByteRange: OperatorFactory = (argument, context) => {
@@ -31,6 +32,8 @@ export const validateByteRange: OperatorFactory = (argument, context) => {
     allowed.fill(1, start, end + 1);
   }
   return {
+    // A match needs a byte outside the ranges (none: it never matches).
+    requiredBytes: requiredByteSet((c) => allowed[c] === 0),
     match(input) {
       for (let i = 0; i < input.length; i++) {
         if (allowed[input.charCodeAt(i) & 0xff] === 0) return true;

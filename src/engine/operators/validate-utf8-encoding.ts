@@ -12,7 +12,11 @@
  *   SecRule ARGS "@validateUtf8Encoding" "id:920250,phase:2,block,msg:'UTF8 Encoding Abuse Attack Attempt'"
  */
 import { RuleError } from '../errors.ts';
+import { requiredByteSet } from './required-bytes.ts';
 import type { OperatorFactory } from './types.ts';
+
+/** Bytes below 0x80 are each a whole valid character: an invalid input holds a byte from 0x80 up. */
+const HIGH_BYTES = requiredByteSet((c) => c >= 0x80);
 
 function cont(s: string, i: number): boolean {
   return (s.charCodeAt(i) & 0xc0) === 0x80;
@@ -59,5 +63,5 @@ export function invalidUtf8(input: string): boolean {
 
 export const validateUtf8Encoding: OperatorFactory = (argument, context) => {
   if (argument.trim() !== '') throw new RuleError('@validateUtf8Encoding takes no argument', context.file, context.line);
-  return { match: (input) => invalidUtf8(input) };
+  return { match: (input) => invalidUtf8(input), requiredBytes: HIGH_BYTES };
 };

@@ -67,3 +67,21 @@ test('@unconditionalMatch and @noMatch', () => {
   assert.equal(unconditionalMatch('', context).match('', s), true);
   assert.equal(noMatch('', context).match('anything', s), false);
 });
+
+test('@validateByteRange and @validateUtf8Encoding: an input without a byte of their requiredBytes never matches', () => {
+  const has = (words: Int32Array, c: number): boolean => ((words[c >>> 5] as number) & (1 << (c & 31))) !== 0;
+  const range = validateByteRange('32-126,10', context);
+  const utf = validateUtf8Encoding('', context);
+  const all = validateByteRange('0-255', context);
+  for (let c = 0; c < 256; c++) {
+    assert.equal(has(range.requiredBytes as Int32Array, c), !(c === 10 || (c >= 32 && c <= 126)), `byte ${c}`);
+    assert.equal(has(utf.requiredBytes as Int32Array, c), c >= 0x80, `byte ${c}`);
+    assert.equal(has(all.requiredBytes as Int32Array, c), false, 'nothing is outside 0-255: the set is empty, the operator never matches');
+  }
+  // Every input made of bytes outside the sets does not match.
+  let ascii = '';
+  for (let c = 0; c < 0x80; c++) ascii += String.fromCharCode(c);
+  assert.equal(utf.match(ascii, s), false);
+  assert.equal(range.match('plain text\n', s), false);
+  assert.equal(range.match('tab\there', s), true);
+});
