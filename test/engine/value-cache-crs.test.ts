@@ -58,20 +58,35 @@ function picker(start: number): () => string {
   };
 }
 
+/** One request of a comparison: a GET, or a form POST when `body` is given. */
+interface Probe {
+  readonly uri: string;
+  readonly referer: string;
+  readonly body?: string;
+}
+
+/** Sends `count` probes to both WAFs, requires the same verdict from `actual`; returns how many `expected` blocked. */
+function sameVerdicts(expected: Waf, actual: Waf, count: number, probe: (i: number) => Probe): number {
+  let blocked = 0;
+  for (let i = 0; i < count; i++) {
+    const { uri, referer, body } = probe(i);
+    const want = verdict(expected, uri, referer, body);
+    assert.equal(verdict(actual, uri, referer, body), want, `${uri} ${body ?? ''}`);
+    if (!want.endsWith('pass')) blocked++;
+  }
+  return blocked;
+}
+
 it('CRS PL2 gives the same verdicts with and without the value cache', () => {
   assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
   const cached = load();
   const plain = load() as Waf & { setValueCacheBudget(bytes: number): void };
   plain.setValueCacheBudget(0);
   const pick = picker(20261122);
-  let blocked = 0;
-  for (let i = 0; i < 150; i++) {
-    const uri = `/search/${i % 3 === 0 ? pick() : 'list'}?q=${pick()}&page=${pick()}&${pick()}=1`;
-    const referer = `https://shop.example.com/?from=${pick()}`;
-    const expected = verdict(plain, uri, referer);
-    assert.equal(verdict(cached, uri, referer), expected, uri);
-    if (!expected.endsWith('pass')) blocked++;
-  }
+  const blocked = sameVerdicts(plain, cached, 150, (i) => ({
+    uri: `/search/${i % 3 === 0 ? pick() : 'list'}?q=${pick()}&page=${pick()}&${pick()}=1`,
+    referer: `https://shop.example.com/?from=${pick()}`,
+  }));
   // The mix must exercise both sides of the rules.
   assert.ok(blocked > 20 && blocked < 150, `${blocked} of 150 requests blocked`);
 });
@@ -84,16 +99,12 @@ it('CRS PL2 gives the same verdicts with and without the byte screen', () => {
   // Without the value cache, every transaction screens its values anew.
   for (const w of [screened, plain]) w.setValueCacheBudget(0);
   const pick = picker(7);
-  let blocked = 0;
-  for (let i = 0; i < 120; i++) {
+  const blocked = sameVerdicts(plain, screened, 120, (i) => {
     const uri = `/cart/${pick()}?id=${pick()}`;
     const referer = `https://shop.example.com/?from=${pick()}`;
     const body = `name=${pick()}&note=${pick()}&${pick()}=${pick()}`;
-    const get = i % 2 === 0;
-    const expected = verdict(plain, uri, referer, get ? undefined : body);
-    assert.equal(verdict(screened, uri, referer, get ? undefined : body), expected, `${uri} ${get ? '' : body}`);
-    if (!expected.endsWith('pass')) blocked++;
-  }
+    return i % 2 === 0 ? { uri, referer } : { uri, referer, body };
+  });
   assert.ok(blocked > 20 && blocked < 120, `${blocked} of 120 requests blocked`);
 });
 
@@ -103,17 +114,13 @@ it('CRS PL2 gives the same verdicts when rules known not to match are passed ove
   const plain = load() as WafImpl;
   plain.skipKnown = false;
   const pick = picker(4242);
-  let blocked = 0;
-  for (let i = 0; i < 150; i++) {
-    // Repeated values (the cache knows them) and new ones (screened), GET and form posts.
+  // Repeated values (the cache knows them) and new ones (screened), GET and form posts.
+  const blocked = sameVerdicts(plain, skipping, 150, (i) => {
     const uri = `/shop/${i % 4 === 0 ? pick() : 'list'}?q=${pick()}&n=${i % 3 === 0 ? i : 7}`;
     const referer = `https://shop.example.com/?from=${pick()}`;
     const body = `name=${pick()}&note=${pick()}&qty=${i % 5}`;
-    const get = i % 2 === 0;
-    const expected = verdict(plain, uri, referer, get ? undefined : body);
-    assert.equal(verdict(skipping, uri, referer, get ? undefined : body), expected, `${uri} ${get ? '' : body}`);
-    if (!expected.endsWith('pass')) blocked++;
-  }
+    return i % 2 === 0 ? { uri, referer } : { uri, referer, body };
+  });
   assert.ok(blocked > 20 && blocked < 150, `${blocked} of 150 requests blocked`);
   assert.equal(plain.rulesPassedOver, 0);
   assert.ok(skipping.rulesPassedOver > 150 * 50, `only ${skipping.rulesPassedOver} rules passed over in 150 requests`);
