@@ -7,8 +7,9 @@
  * `@pmFromFile` from their phrases (phrase-bytes.ts), `@validateByteRange` and
  * `@validateUtf8Encoding` from what they reject. `@rx` tests its rarest sets before it
  * runs, but per rule and value that costs a visit: the value cache lookup, the
- * transformation chain (run or looked up), the operator call and the scan. A 2 KB JSON body brings ~60 new values, each read by
- * ~100 rules: ~5,300 `@rx` visits, 83% of them ended by that test.
+ * transformation chain (run or looked up), the operator call and the scan. A 2 KB JSON
+ * body brings ~60 new values, each read by ~100 rules: ~5,300 `@rx` visits, 83% of
+ * them ended by that test.
  *
  * The screen reads the value's bytes once, derives from them a superset of the bytes
  * of every transformed form without running any transformation (presence transfers,
