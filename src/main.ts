@@ -86,7 +86,8 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
   const routeWafs = new RouteWafs(config, waf, logger);
   const observer = createObserver({ logger, metrics, audit });
   let routes = config.upstreams.length > 0 ? 1 : 0;
-  let warming = false;
+  // Not ready until the ruleset is warmed up (engine/warm-up.ts): the admin listener opens first.
+  let warming = true;
   const readiness = (): Readiness => {
     if (warming) return { ready: false, reason: 'warming up the engine' };
     if (config.mode !== 'mirror' && routes === 0) return { ready: false, reason: 'no routes yet (waiting for discovery)' };
@@ -112,7 +113,6 @@ export async function startPicket(config: PicketConfig, options: StartOptions = 
       admin = createAdminServer({ registry: metrics.registry, readiness });
       adminPort = (await admin.listen(config.admin.host, config.admin.port)).port;
     }
-    warming = true;
     await warmRuleset(waf, config.warmUpMs, logger);
     warming = false;
     proxy = createProxy({
