@@ -13,14 +13,8 @@ import { runCluster } from '../../src/cli/cluster/primary.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Provider, Snapshot } from '../../src/discovery/types.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { freePort } from './helpers.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function get(port: number, path: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

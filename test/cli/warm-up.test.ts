@@ -6,16 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.ts';
 import { startPicket } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-
-const CRS = resolve(import.meta.dirname, '../../../shared/crs-4.28.0');
+import { startUpstream } from '../proxy/helpers.ts';
+import { CRS, freePort } from './helpers.ts';
 
 interface LogLine {
   readonly msg: string;
@@ -35,33 +32,16 @@ function capturingLogger(lines: LogLine[]) {
   });
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
-async function upstream(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('app'));
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 test('with CRS: /readyz says "warming up" until the warm-up ends, then the proxy serves; a reload warms its ruleset too', async () => {
   assert.ok(existsSync(CRS), `CRS not found at ${CRS}: the shared data directory must hold crs-4.28.0`);
-  const app = await upstream();
+  const app = await startUpstream();
   const adminPort = await freePort();
   const lines: LogLine[] = [];
   const config = loadConfig({
     env: {},
     flags: [
       { flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: `127.0.0.1:${adminPort}` },
-      { flag: 'upstream', value: app.origin }, { flag: 'crs', value: CRS }, { flag: 'warm-up', value: '30s' },
+      { flag: 'upstream', value: app.url }, { flag: 'crs', value: CRS }, { flag: 'warm-up', value: '30s' },
     ],
   });
   const starting = startPicket(config, { logger: capturingLogger(lines) });
@@ -101,11 +81,11 @@ test('with CRS: /readyz says "warming up" until the warm-up ends, then the proxy
 });
 
 test('--warm-up 0: no warm-up, picket starts serving at once', async () => {
-  const app = await upstream();
+  const app = await startUpstream();
   const lines: LogLine[] = [];
   const config = loadConfig({
     env: {},
-    flags: [{ flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' }, { flag: 'upstream', value: app.origin }, { flag: 'warm-up', value: '0' }],
+    flags: [{ flag: 'listen', value: '127.0.0.1:0' }, { flag: 'admin', value: 'off' }, { flag: 'upstream', value: app.url }, { flag: 'warm-up', value: '0' }],
   });
   const picket = await startPicket(config, { logger: capturingLogger(lines) });
   try {

@@ -27,7 +27,8 @@ const MAX_DFA_ENTRIES = 4_000_000;
 /** Node ids must fit the DFA's Uint16 entries, with one value left for "not resolved yet". */
 const MAX_DFA_NODES = 0xffff;
 
-const FOLD = new Uint8Array(256).map((_, c) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
+/** Byte → the byte @pm compares: ASCII letters lower-cased (C tolower), every other byte as it is. */
+export const FOLD = new Uint8Array(256).map((_, c) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
 
 export class AhoCorasick {
   readonly phrases: readonly string[];

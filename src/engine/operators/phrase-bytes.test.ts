@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { hasByte as has } from '../transformations/byte-presence.ts';
 import { phraseBytes } from './phrase-bytes.ts';
-
-const has = (words: Int32Array, c: number): boolean => ((words[c >>> 5] as number) & (1 << (c & 31))) !== 0;
 
 test('every phrase holds a byte of the set, in either case', () => {
   const phrase = fc.array(fc.constantFrom('a', 'B', 'c', '1', '/', '.', 'x', 'Y', '-', '\u00e9'), { minLength: 1, maxLength: 6 }).map((a) => a.join(''));

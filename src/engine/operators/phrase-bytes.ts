@@ -8,9 +8,8 @@
  * phrases not yet covered, first): small sets screen more values out, and common
  * letters cover word lists fast, so a value of digits alone rarely holds one.
  */
+import { FOLD } from './aho-corasick.ts';
 import { requiredBytesOf } from './required-bytes.ts';
-
-const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
 
 /** The set as Operator.requiredBytes, or undefined when a phrase is empty (it would hold no byte). */
 export function phraseBytes(phrases: readonly string[]): Int32Array | undefined {
@@ -21,7 +20,7 @@ export function phraseBytes(phrases: readonly string[]): Int32Array | undefined 
     const phrase = phrases[p] as string;
     if (phrase.length === 0) return undefined;
     const seen = new Set<number>();
-    for (let i = 0; i < phrase.length; i++) seen.add(fold(phrase.charCodeAt(i) & 0xff));
+    for (let i = 0; i < phrase.length; i++) seen.add(FOLD[phrase.charCodeAt(i) & 0xff] as number);
     bytesOf.push([...seen]);
     for (const b of seen) (holders[b] as number[]).push(p);
   }

@@ -7,6 +7,7 @@ import { validateByteRange } from './validate-byte-range.ts';
 import { validateUrlEncoding } from './validate-url-encoding.ts';
 import { validateUtf8Encoding } from './validate-utf8-encoding.ts';
 import type { MatchState, OperatorContext } from './types.ts';
+import { hasByte as has } from '../transformations/byte-presence.ts';
 
 const context: OperatorContext = {
   file: 'rules.conf',
@@ -69,7 +70,6 @@ test('@unconditionalMatch and @noMatch', () => {
 });
 
 test('@validateByteRange and @validateUtf8Encoding: an input without a byte of their requiredBytes never matches', () => {
-  const has = (words: Int32Array, c: number): boolean => ((words[c >>> 5] as number) & (1 << (c & 31))) !== 0;
   const range = validateByteRange('32-126,10', context);
   const utf = validateUtf8Encoding('', context);
   const all = validateByteRange('0-255', context);
