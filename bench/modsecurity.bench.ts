@@ -40,8 +40,13 @@
  * Then, for GET and 2 KB JSON, an open-loop run at 80% of each server's own
  * median peak (fixed arrival rate, latency from the scheduled send time,
  * bench/open-loop.ts) gives p50/p99/p99.9/max and whether p99 stays under
- * 5 ms (issue 3's target), plus the same generator straight to the backend
- * at picket's rate: the floor any server's figures include.
+ * 5 ms (issue 3's target). It follows 1 s unmeasured at the same rate: the
+ * closed loop's client sends other header sets than the open loop's raw
+ * connections, and picket's first second of new shapes deoptimizes and
+ * recompiles its hot functions (a one-time 100-150 ms stall). Two floors run
+ * at picket's rate: the same generator straight to the backend (what every
+ * figure includes), and through nginx without a WAF on the server CPUs (what
+ * one proxy hop costs on this machine).
  *
  * nginx + ModSecurity is started by bench/nginx-modsecurity.ts. Without
  * nginx or the module this part is skipped with a loud message.
@@ -88,6 +93,14 @@ export interface LatencyOptions {
   /** Fraction of the closed-loop peak to schedule (0.8). */
   readonly fraction: number;
   readonly durationMs: number;
+  /**
+   * Unmeasured open-loop run, same generator and rate, right before each measured one (default
+   * 1000 ms). The closed loop's undici client sends other header sets than the raw open-loop
+   * connections; the first seconds of the new shapes deoptimize and recompile picket's (and
+   * node:http's) hot functions, a one-time 100-150 ms stall measured on this VM that traffic
+   * with a stable client mix does not have.
+   */
+  readonly warmupMs?: number;
   /** The p99 target in ms (5). */
   readonly p99TargetMs: number;
 }
@@ -110,6 +123,8 @@ const roundSeed = (round: number): number => round + 1;
 const WARMUP_SEED = 1000;
 const START_WARMUP_SEED = 1001;
 const OPEN_SEED = 2000;
+const OPEN_WARMUP_SEED = 2001;
+const DEFAULT_OPEN_WARMUP_MS = 1000;
 
 /** One engine's measured window in one round. */
 interface Round {
@@ -188,12 +203,12 @@ function othersPercent(shares: CpuShares, coreUse: number, pinning: Pinning): nu
  * socket before it has forked its workers, so a tree read as soon as the port answers may miss
  * them (and the next round would see the tree change).
  */
-async function settledTree(engine: Engine, root: number, expected: number, timeoutMs = 10_000): Promise<number[]> {
+async function settledTree(name: string, root: number, expected: number, timeoutMs = 10_000): Promise<number[]> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const tree = processTree(root);
     if (tree.length === expected) return tree;
-    if (performance.now() > deadline) throw new Error(`${engine}: expected ${expected} processes after start, found ${tree.length} (${tree.join(',')})`);
+    if (performance.now() > deadline) throw new Error(`${name}: expected ${expected} processes after start, found ${tree.length} (${tree.join(',')})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -238,6 +253,19 @@ async function measureOpen(
   let coreUse = 0;
   let cpuUsed = 0;
   let wallStart = 0;
+  const warmupMs = latency.warmupMs ?? DEFAULT_OPEN_WARMUP_MS;
+  if (warmupMs > 0) {
+    const warm = await runOpenLoop({
+      url: `http://127.0.0.1:${port}/`,
+      requests: requestStream(workload, OPEN_WARMUP_SEED),
+      rate,
+      durationMs: warmupMs,
+      maxRequests: Math.ceil((rate * warmupMs) / 1000),
+      connections: 64,
+    });
+    // A failing warm-up is a configuration problem, not a latency figure.
+    if (warm.errors > 0) throw new Error(`open-loop warm-up against port ${port} failed: ${warm.firstError}`);
+  }
   const result = await runOpenLoop({
     url: `http://127.0.0.1:${port}/`,
     requests: requestStream(workload, OPEN_SEED),
@@ -320,6 +348,9 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
   const rounds = new Map<string, Round[]>();
   const opens = new Map<string, OpenRun>();
   const floors = new Map<string, OpenRun>();
+  const proxyFloors = new Map<string, OpenRun>();
+  /** nginx without a WAF, started for the latency floors only. */
+  let plainNginx: Child | undefined;
   const unpin = pinSelf(pinning.load);
   const servers: Server[] = [];
   try {
@@ -381,16 +412,25 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
           log(`${server.engine} ${w.name}: ${formatOpenLoop(open.result)}, ${open.cpuPer1k.toFixed(3)} CPU s/1k, core use ${percent(open.coreUse * 100)}, steal srv/load ${formatSteal(open.shares)}%, others on srv ${percent(open.others)}`);
           opens.set(key(server.engine, w), open);
         }
-        // The floor of the latency figures: the same generator straight to the backend at picket's
-        // rate (the generator and the backend share their CPU, which shows up here).
+        // The floors of the latency figures, at picket's rate: the same generator straight to the
+        // backend (the generator and the backend share their CPU, which shows up here), and through
+        // nginx without a WAF on the server CPUs (what one proxy hop costs on this machine).
         const picketOpen = opens.get(key('picket', w));
         if (picketOpen) {
-          const direct = await measureOpen(backend.port, [], w, picketOpen.result.targetRate, latency, pinning);
+          const rate = picketOpen.result.targetRate;
+          const direct = await measureOpen(backend.port, [], w, rate, latency, pinning);
           log(`backend direct ${w.name}: ${formatOpenLoop(direct.result)}, steal srv/load ${formatSteal(direct.shares)}%, others on srv ${percent(direct.others)}`);
           floors.set(w.name, direct);
+          plainNginx ??= await startNginx(backend.port, cores, pinning.server, { waf: false });
+          const plainPids = await settledTree('nginx', plainNginx.pid, 1 + cores);
+          assertPinned('nginx without a WAF', plainPids, pinning.server);
+          const proxied = await measureOpen(plainNginx.port, plainPids, w, rate, latency, pinning);
+          log(`nginx without a WAF ${w.name}: ${formatOpenLoop(proxied.result)}, ${proxied.cpuPer1k.toFixed(3)} CPU s/1k, steal srv/load ${formatSteal(proxied.shares)}%, others on srv ${percent(proxied.others)}`);
+          proxyFloors.set(w.name, proxied);
         }
       }
     } finally {
+      await plainNginx?.stop();
       for (const server of servers) await server.child.stop();
       await backend.stop();
     }
@@ -456,9 +496,12 @@ export async function runModsecBench(options: ModsecBenchOptions): Promise<Modse
       }
       const floor = floors.get(w.name);
       if (floor) latencyRows.push(row(w.name, 'backend direct (floor)', NaN, floor));
+      const proxyFloor = proxyFloors.get(w.name);
+      if (proxyFloor) latencyRows.push(row(w.name, 'nginx, no WAF (floor)', NaN, proxyFloor));
     }
     printTable(
-      `open-loop latency at ${Math.round(latency.fraction * 100)}% of each server's own median closed-loop peak, ${latency.durationMs / 1000} s each, ` +
+      `open-loop latency at ${Math.round(latency.fraction * 100)}% of each server's own median closed-loop peak, ${latency.durationMs / 1000} s each after ` +
+        `${(latency.warmupMs ?? DEFAULT_OPEN_WARMUP_MS) / 1000} s unmeasured at the same rate, ` +
         `raw HTTP/1.1 connections (64, one request in flight each, requests pre-serialized), latency from the scheduled send time ` +
         `(no coordinated omission; it includes the generator's own send lag, shown); steal = % of the server/load CPUs' time taken by the hypervisor, ` +
         `others = % of the server CPUs' time used by processes other than the server under test; ` +

@@ -3,7 +3,8 @@
  * libnginx-mod-http-modsecurity): the same CRS and the same engine settings
  * `picket run --crs DIR --paranoia 1` loads, N worker processes, run from a
  * temporary prefix on 127.0.0.1, optionally pinned with taskset, stopped by
- * its pid and its prefix removed afterwards.
+ * its pid and its prefix removed afterwards. Without the WAF (`waf: false`)
+ * it is the same nginx proxying plainly: the latency floor of a proxy hop.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,8 +50,8 @@ Include ${CRS_DIR}/rules/*.conf
 `;
 }
 
-function nginxConf(dir: string, port: number, backendPort: number, workers: number): string {
-  return `load_module ${MODULE};
+function nginxConf(dir: string, port: number, backendPort: number, workers: number, waf: boolean): string {
+  return `${waf ? `load_module ${MODULE};` : '# no WAF: a plain proxy'}
 worker_processes ${workers};
 daemon off;
 pid ${dir}/nginx.pid;
@@ -70,9 +71,9 @@ http {
   upstream backend { server 127.0.0.1:${backendPort}; keepalive 64; }
   server {
     listen 127.0.0.1:${port};
-    modsecurity on;
+${waf ? `    modsecurity on;
     modsecurity_rules_file ${dir}/modsecurity.conf;
-    location / {
+` : ''}    location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -82,16 +83,21 @@ http {
 `;
 }
 
-/** nginx + ModSecurity with `workers` worker processes, master and workers pinned to `cpus` when given. */
-export async function startNginx(backendPort: number, workers = 1, cpus: readonly number[] | null = null): Promise<Child> {
+/**
+ * nginx + ModSecurity (or, with `waf` false, nginx alone) with `workers` worker processes, master and
+ * workers pinned to `cpus` when given.
+ */
+export async function startNginx(
+  backendPort: number, workers = 1, cpus: readonly number[] | null = null, { waf = true }: { readonly waf?: boolean } = {},
+): Promise<Child> {
   const dir = mkdtempSync(join(tmpdir(), 'picket-nginx-'));
   mkdirSync(join(dir, 'tmp'));
   // nginx workers run as an unprivileged user when started as root: let them use the temp paths.
   chmodSync(dir, 0o755);
   chmodSync(join(dir, 'tmp'), 0o777);
   const port = await freePort();
-  writeFileSync(join(dir, 'modsecurity.conf'), modsecConf());
-  writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, backendPort, workers));
+  if (waf) writeFileSync(join(dir, 'modsecurity.conf'), modsecConf());
+  writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, backendPort, workers, waf));
   const [command, args] = pinnedCommand(cpus, NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
